@@ -1,0 +1,758 @@
+"""The pure core: a parsed article in, dated diplomatic events out (see the event guide).
+
+``extract_parsed(article, docs, lexicon)`` takes the article and its prose paragraphs
+parsed by spaCy and returns events; it reads no files and keeps no state. Steps:
+
+1. find trigger words (``data/triggers.csv``) in prose sentences, outside quotations;
+2. read who did what to whom from the dependency parse (subject, object, prepositions);
+3. drop negated, hypothetical and planned acts (``data/modality.csv``);
+4. date each event from the date expression nearest to it in the parse, else from the
+   context (the same conflict's earlier strike, the article's lead date), else leave it
+   undated, and say which;
+5. merge mentions of the same real-world event.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from .actors import ActorIndex, Ref
+from .articles import Paragraph, paragraphs
+from .dates import DateMention, find_dates, shift
+from .lexicon import Lexicon, Trigger
+from .model import SYMMETRIC_TYPES, Article, Event, Mention, ResolvedDate
+
+OPEN_QUOTES = "“«„"
+CLOSE_QUOTES = "”»"
+SUPERLATIVE = frozenset({"most", "first", "largest", "biggest", "highest", "longest", "deadliest", "worst"})
+PLACE_NOUNS = frozenset({"country", "nation"})
+TALK_IN_PERSON_DAYS = 1
+LEAD_DATE_WINDOW = dt.timedelta(days=7)
+
+
+@dataclass
+class Candidate:
+    """An event before its date is settled and mentions are merged (internal)."""
+
+    type: str
+    source: Ref
+    target: Ref
+    trigger: Token
+    d: int
+    sent: Span
+    quote_start: int
+    quote_end: int
+    date: ResolvedDate | None = None
+    date_how: str = ""
+    own_date: bool = False
+    perfect: bool = False
+    offset: tuple | None = None
+    confidence: float = 0.9
+    mentions: list[Mention] = field(default_factory=list)
+    date_end: dt.date | None = None
+
+
+def quoted_tokens(doc: Doc) -> list[bool]:
+    """For each token, whether it stands inside quotation marks."""
+    flags = [False] * len(doc)
+    inside = False
+    straight_open = False
+    for tok in doc:
+        text = tok.text
+        if text in OPEN_QUOTES or (text == '"' and not straight_open):
+            inside = True
+            straight_open = text == '"' or straight_open
+            flags[tok.i] = True
+            continue
+        if text in CLOSE_QUOTES or (text == '"' and straight_open):
+            flags[tok.i] = True
+            inside = False
+            straight_open = False
+            continue
+        flags[tok.i] = inside
+    return flags
+
+
+def parse_article(article: Article, nlp) -> list[tuple[Paragraph, Doc]]:
+    """Parse the paragraphs that matter for events and actors (prose, headings, captions)."""
+    paras = [p for p in paragraphs(article.text) if p.is_context]
+    docs = nlp.pipe([article.text[p.start:p.end] for p in paras])
+    return list(zip(paras, docs))
+
+
+def extract(article: Article, nlp, lexicon: Lexicon | None = None) -> list[Event]:
+    """Events of one article (parses it with ``nlp``).
+
+    >>> # extract(make_article("a1", "date 2024-03-06 France and Germany signed a treaty on Monday."), nlp)
+    """
+    from .lexicon import default_lexicon
+
+    return extract_parsed(article, parse_article(article, nlp), lexicon or default_lexicon())
+
+
+def extract_parsed(article: Article, parsed: list[tuple[Paragraph, Doc]], lex: Lexicon) -> list[Event]:
+    """Events of one article from its parsed paragraphs. Pure: same input, same output."""
+    docs = [doc for _, doc in parsed]
+    quoted = [quoted_tokens(doc) for doc in docs]
+    index = ActorIndex.build(lex, docs, quoted)
+    reader = _Reader(article, parsed, quoted, index, lex)
+    cands = reader.candidates()
+    reader.settle_dates(cands)
+    cands = reader.settle_talks(cands)
+    merged = merge(cands)
+    return [reader.to_event(c) for c in merged]
+
+
+class _Reader:
+    def __init__(self, article: Article, parsed, quoted, index: ActorIndex, lex: Lexicon) -> None:
+        self.article = article
+        self.parsed = parsed
+        self.quoted = quoted
+        self.index = index
+        self.lex = lex
+        self.dates: dict[tuple[int, int], list[tuple[DateMention, Token]]] = {}
+        self.lead: DateMention | None = None
+
+    # -- dates in sentences ---------------------------------------------------------------
+
+    def _sentence_dates(self, d: int, sent: Span) -> list[tuple[DateMention, Token]]:
+        key = (d, sent.start)
+        if key not in self.dates:
+            out = []
+            doc = sent.doc
+            for m in find_dates(sent.text, self.article.published):
+                span = doc.char_span(sent.start_char + m.start, sent.start_char + m.end, alignment_mode="expand")
+                if span is not None and len(span):
+                    out.append((m, span.root))
+            self.dates[key] = out
+        return self.dates[key]
+
+    def _lead_date(self) -> DateMention | None:
+        pub = self.article.published
+        if pub is None:
+            return None
+        for d, (para, doc) in enumerate(self.parsed):
+            if not para.is_prose:
+                continue
+            for sent in doc.sents:
+                for m, tok in self._sentence_dates(d, sent):
+                    r = m.resolved
+                    if r and r.precision == "day" and pub - LEAD_DATE_WINDOW <= r.start <= pub and not self.quoted[d][tok.i]:
+                        return m
+        return None
+
+    # -- candidates -----------------------------------------------------------------------
+
+    def candidates(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for d, (para, doc) in enumerate(self.parsed):
+            if not para.is_prose:
+                continue
+            for sent in doc.sents:
+                if sent.text.rstrip().endswith("?"):
+                    continue
+                for tok in sent:
+                    if self.quoted[d][tok.i]:
+                        continue
+                    pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else None
+                    if pos is None:
+                        continue
+                    for trig in self.lex.triggers_for(tok.lemma_, pos):
+                        out.extend(self._read(trig, tok, d, para, sent))
+                out.extend(self._speech_acts(d, para, sent))
+        return out
+
+    def _read(self, trig: Trigger, tok: Token, d: int, para: Paragraph, sent: Span) -> list[Candidate]:
+        if not self._needs_met(trig, tok, d):
+            return []
+        verb = tok if trig.pos == "VERB" else _clause_verb(tok)
+        if trig.verbs is not None and not self._governed_by(tok, trig.verbs):
+            return []
+        if trig.objects is not None and not self._object_in(tok, trig.objects):
+            return []
+        if self._blocked(tok, verb, trig):
+            return []
+        sources, targets = self._roles(trig, tok, verb, d)
+        if not sources:
+            return []
+        if not targets and trig.type in SYMMETRIC_TYPES | {"talk"} and len(sources) > 1:
+            sources, targets = sources[:1], sources[1:]
+        if not targets and trig.type == "strike":
+            targets = self._other_state_in_sentence(d, sent, sources)
+        pairs = [(s, t) for s in sources for t in targets
+                 if s.code and t.code and s.code != t.code]
+        if trig.type == "visit":
+            pairs = [(s, t) for s, t in pairs if t.person is None]
+        start = para.start + sent.start_char
+        end = para.start + sent.end_char
+        perfect = _is_perfect(verb)
+        return [Candidate(trig.type, s, t, tok, d, sent, start, end, perfect=perfect) for s, t in pairs]
+
+    def _speech_acts(self, d: int, para: Paragraph, sent: Span) -> list[Candidate]:
+        """Accusations and appeals inside reported speech: statements by the speaker.
+
+        "“Iran threatened Israel,” X said" is X's accusation against Iran; "X said that
+        Israel should help" is X's appeal to Israel.
+        """
+        speaker = self.index.speaker_of(d, sent)
+        if speaker is None or not speaker.code:
+            return []
+        accuse = self.lex.word_sets.get("accuse", frozenset())
+        urging = self.lex.modality.get("urging", frozenset())
+        out = []
+        for tok in sent:
+            if tok.pos_ != "VERB":
+                continue
+            in_speech = self.quoted[d][tok.i] or any(a.dep_ == "ccomp" for a in [tok, *tok.ancestors][:3])
+            if not in_speech:
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            addressee = None
+            lemma = tok.lemma_.lower()
+            if subj is not None:
+                ref = self.index.ref(d, subj)
+                state = ref.code if ref is not None and ref.person is None else None
+                if state and self.quoted[d][tok.i] and lemma in accuse and not _negated(tok):
+                    addressee = state
+                elif state and any(c.dep_ == "aux" and c.lower_ in urging for c in tok.children):
+                    addressee = state
+            if addressee is None and lemma in ("like", "want") and any(c.dep_ == "aux" and c.lower_ == "would" for c in tok.children):
+                for c in tok.children:
+                    if c.dep_ in ("ccomp", "xcomp"):
+                        inner = next((g for g in c.children if g.dep_ == "nsubj"), None)
+                        ref = self.index.ref(d, inner) if inner is not None else None
+                        if ref is not None and ref.code and ref.person is None:
+                            addressee = ref.code
+            if addressee and addressee != speaker.code:
+                start = para.start + sent.start_char
+                out.append(Candidate("statement", speaker, Ref(addressee), tok, d, sent, start,
+                                     para.start + sent.end_char, confidence=0.7))
+        return out
+
+    def _needs_met(self, trig: Trigger, tok: Token, d: int) -> bool:
+        for need in trig.needs:
+            kind, _, arg = need.partition(":")
+            words = set(arg.split("|")) if arg else set()
+            if kind == "noprep":
+                if any(c.dep_ in ("prep", "prt") and c.lower_ in words for c in tok.children):
+                    return False
+            elif kind == "nochild":
+                for spec in arg.split("|") if "=" not in arg else [arg]:
+                    dep, _, lemmas = spec.partition("=")
+                    for c in tok.children:
+                        if c.dep_ == dep and (not lemmas or c.lemma_.lower() in lemmas.split("|")):
+                            return False
+            elif kind == "sibling":
+                if not any(c.lemma_.lower() in words for c in tok.children if c.dep_ in ("compound", "amod", "nmod")):
+                    return False
+            elif kind == "plural":
+                if tok.tag_ not in ("NNS", "NNPS"):
+                    return False
+            elif kind == "xcomp":
+                if not any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+                    return False
+            elif kind in ("object_person", "object_actor"):
+                obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                ref = self.index.ref_of_phrase(d, obj, deep=True) if obj is not None else None
+                if ref is None or (kind == "object_person" and ref.person is None):
+                    return False
+        return True
+
+    def _governed_by(self, tok: Token, verbs: frozenset[str]) -> bool:
+        head = tok.head
+        if tok.dep_ in ("dobj", "nsubjpass", "nsubj", "attr", "conj", "pobj", "oprd") and head.lemma_.lower() in verbs:
+            return True
+        if tok.dep_ == "conj" and head.head.lemma_.lower() in verbs:
+            return True
+        if tok.dep_ == "pobj" and head.head.lemma_.lower() in verbs:
+            return True
+        return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in verbs for c in tok.children)
+
+    def _object_in(self, tok: Token, objects: frozenset[str]) -> bool:
+        for c in tok.children:
+            if c.dep_ in ("dobj", "nsubjpass"):
+                for obj in [c, *c.conjuncts]:
+                    if obj.lemma_.lower() in objects or any(
+                            g.lemma_.lower() in objects for g in obj.children if g.dep_ in ("compound", "amod", "nmod")):
+                        return True
+                    if obj.lemma_.lower() in ("worth", "batch", "shipment", "consignment", "round", "tranche", "wave"):
+                        return True
+        return False
+
+    def _blocked(self, tok: Token, verb: Token | None, trig: Trigger) -> bool:
+        mod = self.lex.modality
+        if _negated(tok) or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            return True
+        if any(c.dep_ == "amod" and c.lemma_.lower() in mod.get("adjective", ()) for c in tok.children):
+            return True
+        if verb is None:
+            return False
+        node = verb
+        for _ in range(5):
+            if node.i != tok.i and _negated(node):
+                return True
+            if any(c.dep_ == "aux" and c.lower_ in mod.get("modal", ()) for c in node.children):
+                return True
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+                return True
+            to_inf = any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children)
+            head = node.head
+            if head.i == node.i:
+                break
+            hl = head.lemma_.lower()
+            if hl in mod.get("negation", ()) and node.dep_ in ("xcomp", "dobj", "ccomp", "pcomp"):
+                return True
+            if to_inf or node.dep_ in ("xcomp", "pcomp") or (node.dep_ == "pobj" and head.dep_ == "prep"):
+                if hl in mod.get("governor", ()) and not (trig.type == "aid" and hl in mod.get("factive", ())):
+                    return True
+                if to_inf and hl not in mod.get("factive", ()):
+                    return True
+            if node.dep_ not in ("xcomp", "advcl", "conj", "acl", "pcomp", "pobj", "prep", "dobj", "relcl", "nsubjpass"):
+                break
+            node = head
+        return False
+
+    def _roles(self, trig: Trigger, tok: Token, verb: Token | None, d: int) -> tuple[list[Ref], list[Ref]]:
+        ref = self.index.ref_of_phrase
+        sources: list[Ref] = []
+        targets: list[Ref] = []
+        deep = trig.type in ("strike", "statement", "sanction", "visit", "aid")
+        passive_agent = None
+        if verb is not None:
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    passive_agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if trig.pos == "NOUN":
+            for c in tok.children:
+                if c.dep_ in ("poss", "amod", "compound", "nmod") and c.i < tok.i:
+                    r = self.index.ref(d, c)
+                    if r is not None and (r.code or r.person):
+                        if "compound" in trig.target and c.dep_ == "compound" and sources:
+                            targets.append(r)
+                        else:
+                            sources.append(r)
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    r = ref(d, obj) if obj is not None else None
+                    if r is not None:
+                        sources.append(r)
+            if "compound" in trig.target:
+                sources, targets = self._split_hyphen_pair(tok, d, sources, targets)
+        if not sources and verb is not None:
+            if passive_agent is not None:
+                r = ref(d, passive_agent)
+                if r is not None:
+                    sources.append(r)
+            else:
+                subj = _subject(verb)
+                if subj is not None:
+                    sources = [r for s in [subj, *subj.conjuncts] if (r := ref(d, s)) is not None]
+            if trig.pos == "NOUN" and tok.dep_ in ("pobj",) and not sources:
+                pass
+        if not sources and trig.type == "strike":
+            sources, targets = self._borrow(tok, d)
+        # targets
+        holders = [tok]
+        if trig.pos == "VERB":
+            holders += [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        for spec in trig.target:
+            if targets:
+                break
+            if spec == "dobj" and trig.pos == "VERB":
+                nsubjpass = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                objs = [c for c in tok.children if c.dep_ == "dobj"]
+                if passive_agent is not None and nsubjpass is not None:
+                    objs = [nsubjpass]
+                for o in objs:
+                    for obj in [o, *o.conjuncts]:
+                        r = ref(d, obj, deep=deep)
+                        if r is not None:
+                            targets.append(r)
+                        elif obj.lemma_.lower() in PLACE_NOUNS:
+                            r = self._last_state_before(d, obj)
+                            if r is not None:
+                                targets.append(r)
+            elif spec == "dative":
+                for c in tok.children:
+                    if c.dep_ == "dative":
+                        r = ref(d, c)
+                        if r is not None:
+                            targets.append(r)
+            elif spec in ("poss", "amod", "compound"):
+                if spec != "compound" or trig.pos == "VERB":
+                    for c in tok.children:
+                        if c.dep_ == spec:
+                            r = self.index.ref(d, c)
+                            if r is not None and r.code:
+                                targets.append(r)
+            else:
+                for h in holders:
+                    for c in h.children:
+                        if c.dep_ in ("prep", "dative") and c.lower_ == spec:
+                            for obj in c.children:
+                                if obj.dep_ != "pobj":
+                                    continue
+                                for o in [obj, *obj.conjuncts]:
+                                    r = ref(d, o, deep=deep)
+                                    if r is None and o.lemma_.lower() in PLACE_NOUNS:
+                                        r = self._last_state_before(d, o)
+                                    if r is not None:
+                                        targets.append(r)
+                                if spec == "between" and len(targets) >= 2 and not sources:
+                                    sources, targets = targets[:1], targets[1:]
+        if trig.type == "strike" and sources and not targets:
+            _, borrowed = self._borrow(tok, d)
+            targets = borrowed
+        return _unique(sources), _unique(targets)
+
+    def _split_hyphen_pair(self, tok: Token, d: int, sources: list[Ref], targets: list[Ref]):
+        """"the Gallant-Reznikov call": the two compound names are the two sides."""
+        refs = []
+        for c in tok.children:
+            if c.dep_ in ("compound", "nmod", "amod") and c.i < tok.i:
+                for g in c.subtree:
+                    r = self.index.ref(d, g)
+                    if r is not None and (r.person or r.code) and r not in refs:
+                        refs.append(r)
+        if len(refs) >= 2:
+            return refs[:1], refs[1:2]
+        return sources, targets
+
+    def _borrow(self, tok: Token, d: int) -> tuple[list[Ref], list[Ref]]:
+        """Actors for a bare "invasion" from the noun phrase it belongs to ("its war against Ukraine")."""
+        node = tok
+        for _ in range(4):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ not in ("NOUN", "PROPN"):
+                continue
+            src = [r for c in node.children if c.dep_ in ("poss", "amod", "compound")
+                   and (r := self.index.ref(d, c)) is not None and r.code]
+            tgt = []
+            for c in node.children:
+                if c.dep_ == "prep" and c.lower_ in ("against", "on", "in"):
+                    for obj in c.children:
+                        if obj.dep_ == "pobj":
+                            r = self.index.ref_of_phrase(d, obj)
+                            if r is not None and r.code:
+                                tgt.append(r)
+            if src and tgt:
+                return src[:1], tgt[:1]
+        return [], []
+
+    def _other_state_in_sentence(self, d: int, sent: Span, sources: list[Ref]) -> list[Ref]:
+        codes = {s.code for s in sources}
+        others = []
+        for tok in sent:
+            r = self.index.ref(d, tok)
+            if r is not None and r.code and r.person is None and r.code not in codes and r.code not in {o.code for o in others}:
+                others.append(Ref(r.code))
+        return others if len(others) == 1 else []
+
+    def _last_state_before(self, d: int, tok: Token) -> Ref | None:
+        for t in reversed(list(tok.doc[: tok.i])):
+            r = self.index.ref(d, t)
+            if r is not None and r.code and r.person is None:
+                return Ref(r.code)
+        return None
+
+    # -- dates ----------------------------------------------------------------------------
+
+    def settle_dates(self, cands: list[Candidate]) -> None:
+        self.lead = self._lead_date()
+        pub = self.article.published
+        for c in cands:
+            mention, tok = self._nearest_date(c)
+            if mention is not None and mention.resolved is not None:
+                c.date, c.own_date = mention.resolved, True
+                c.date_how = mention.resolved.how + ("; 'since': when it began" if mention.since else "")
+            elif mention is not None and mention.offset is not None:
+                c.offset = (mention, tok)
+        for c in cands:
+            if c.date is not None:
+                continue
+            if c.offset is not None:
+                mention, tok = c.offset
+                base = self._offset_base(c, mention, tok, cands)
+                if base is not None:
+                    inside = _descends_from(c.trigger, tok)
+                    delta = -mention.offset if inside else mention.offset
+                    c.date = shift(base, delta, mention.text)
+                    c.date_how = f"'{mention.text}' {'the event it follows' if inside else 'an earlier event'} ({base.iso})"
+                    c.own_date = True
+                    continue
+            if c.perfect:
+                c.date_how = "undated: present perfect with no date expression (an indefinite past)"
+                c.confidence = 0.5
+                continue
+            if pub is None:
+                c.date_how = "undated: the article has no publication date"
+                c.confidence = 0.5
+                continue
+            earlier = self._same_conflict(c, cands)
+            if earlier is not None:
+                c.date = replace(earlier.date, how=f"same conflict as an earlier strike dated '{earlier.date.text}'")
+                c.date_how = c.date.how
+                c.confidence = 0.6
+            elif self.lead is not None and self.lead.resolved is not None:
+                r = self.lead.resolved
+                c.date = replace(r, how=f"no date in the sentence: the article's lead date '{r.text}'")
+                c.date_how = c.date.how
+                c.confidence = 0.7
+            else:
+                c.date = ResolvedDate(pub, pub, "day", "", "no date expression in the article: publication date")
+                c.date_how = c.date.how
+                c.confidence = 0.5
+
+    def _nearest_date(self, c: Candidate) -> tuple[DateMention | None, Token | None]:
+        best = None
+        superlative = _has_superlative(c.trigger)
+        for m, tok in self._sentence_dates(c.d, c.sent):
+            if self.quoted[c.d][tok.i] and not self.quoted[c.d][c.trigger.i]:
+                continue
+            if m.since and superlative:
+                continue
+            dist = _tree_distance(c.trigger, tok)
+            key = (dist, abs(tok.i - c.trigger.i))
+            if best is None or key < best[0]:
+                best = (key, m, tok)
+        return (best[1], best[2]) if best else (None, None)
+
+    def _offset_base(self, c: Candidate, mention: DateMention, tok: Token, cands: list[Candidate]) -> ResolvedDate | None:
+        inside = _descends_from(c.trigger, tok)
+        for m, t in self._sentence_dates(c.d, c.sent):
+            if m is mention or m.resolved is None:
+                continue
+            if _descends_from(t, tok) != inside:
+                return m.resolved
+        if inside and self.lead is not None:
+            return self.lead.resolved
+        return None
+
+    def _same_conflict(self, c: Candidate, cands: list[Candidate]) -> Candidate | None:
+        if c.type != "strike":
+            return None
+        pair = {c.source.code, c.target.code}
+        found = None
+        for o in cands:
+            if o is c or o.type != "strike" or not o.own_date or o.date is None:
+                continue
+            if {o.source.code, o.target.code} == pair and o.quote_start <= c.quote_start:
+                found = o
+        return found
+
+    def settle_talks(self, cands: list[Candidate]) -> list[Candidate]:
+        """"spoke with" is a meeting when the two were together on a visit, else a call."""
+        visits = [c for c in cands if c.type == "visit" and c.date is not None]
+        for c in cands:
+            if c.type != "talk":
+                continue
+            c.type = "call"
+            if c.date is None:
+                continue
+            for v in visits:
+                if {v.source.code, v.target.code} == {c.source.code, c.target.code} and \
+                        abs((v.date.start - c.date.start).days) <= TALK_IN_PERSON_DAYS + (v.date.end - v.date.start).days:
+                    c.type = "meeting"
+                    c.date_how += "; in person: during a visit"
+                    break
+        return cands
+
+    # -- output ---------------------------------------------------------------------------
+
+    def to_event(self, c: Candidate) -> Event:
+        date = c.date
+        quote = self.article.text[c.quote_start:c.quote_end]
+        date_end = None
+        if date is not None and c.date_end is not None and c.date_end > date.end:
+            date_end = c.date_end.isoformat()
+        eid = hashlib.sha1("|".join(map(str, (
+            self.article.id, c.type, c.source.code, c.target.code, date.iso if date else "", c.quote_start,
+        ))).encode()).hexdigest()[:16]
+        return Event(
+            id=eid, article=self.article.id, type=c.type, source=c.source.code or "", target=c.target.code or "",
+            source_person=c.source.person.name if c.source.person else None,
+            target_person=c.target.person.name if c.target.person else None,
+            date=date.iso if date else None, date_end=date_end, precision=date.precision if date else None,
+            date_text=(date.text or None) if date else None, date_how=c.date_how,
+            quote=quote, quote_start=c.quote_start, quote_end=c.quote_end, trigger=c.trigger.text,
+            confidence=round(c.confidence, 2),
+            mentions=tuple(c.mentions) or (Mention(self.article.id, quote, c.quote_start, c.quote_end),),
+        )
+
+
+# -- merging ------------------------------------------------------------------------------
+
+
+def _persons_agree(a: Ref, b: Ref) -> bool:
+    return a.person is None or b.person is None or a.person.key == b.person.key
+
+
+def _same_event(a: Candidate, b: Candidate) -> bool:
+    if a.type != b.type:
+        return False
+    same = (a.source.code, a.target.code) == (b.source.code, b.target.code)
+    swapped = (a.source.code, a.target.code) == (b.target.code, b.source.code)
+    if not (same or (a.type in SYMMETRIC_TYPES and swapped)):
+        return False
+    if same and not (_persons_agree(a.source, b.source) and _persons_agree(a.target, b.target)):
+        return False
+    if swapped and not same and not (_persons_agree(a.source, b.target) and _persons_agree(a.target, b.source)):
+        return False
+    if a.date is None or b.date is None:
+        return a.date is None and b.date is None
+    gap = 1 if a.type == "visit" else 0
+    return a.date.start <= b.date.end + dt.timedelta(days=gap) and b.date.start <= a.date.end + dt.timedelta(days=gap)
+
+
+def merge(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per real-world event; the best-dated mention leads, all quotes kept."""
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (c.quote_start, c.trigger.i)):
+        for o in out:
+            if _same_event(o, c):
+                _absorb(o, c)
+                break
+        else:
+            c.mentions = [Mention("", "", c.quote_start, c.quote_end)]
+            out.append(c)
+    return out
+
+
+def _absorb(keep: Candidate, other: Candidate) -> None:
+    if (keep.mentions[-1].quote_start, keep.mentions[-1].quote_end) != (other.quote_start, other.quote_end):
+        keep.mentions.append(Mention("", "", other.quote_start, other.quote_end))
+    if keep.source.person is None and other.source.person is not None and keep.source.code == other.source.code:
+        keep.source = other.source
+    if keep.target.person is None and other.target.person is not None and keep.target.code == other.target.code:
+        keep.target = other.target
+    if keep.date is None or other.date is None:
+        return
+    if other.own_date and not keep.own_date:
+        keep.date, keep.date_how, keep.own_date = other.date, other.date_how, True
+        keep.quote_start, keep.quote_end, keep.confidence = other.quote_start, other.quote_end, other.confidence
+    elif other.own_date and keep.own_date and keep.type == "visit" and other.date.start != keep.date.start:
+        first, last = sorted([keep.date, other.date], key=lambda r: r.start)
+        end = max(first.end, last.end, keep.date_end or first.end)
+        keep.date, keep.date_how = first, first.how + f"; continues to '{last.text}'"
+        keep.date_end = end
+
+
+def finish_mentions(article: Article, events: list[Event]) -> list[Event]:
+    """Fill each mention's article id and quote text (merge() keeps only offsets)."""
+    out = []
+    for e in events:
+        ms = tuple(Mention(article.id, article.text[m.quote_start:m.quote_end], m.quote_start, m.quote_end)
+                   for m in e.mentions)
+        out.append(replace(e, mentions=ms))
+    return out
+
+
+# -- parse helpers ------------------------------------------------------------------------
+
+
+def _negated(tok: Token) -> bool:
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "aux") for c in tok.children):
+        return any(c.dep_ == "neg" for c in tok.head.children) and tok.head.pos_ == "VERB"
+    return tok.dep_ == "pcomp" and tok.head.lower_ == "without"
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    node = tok
+    for _ in range(6):
+        if node.head.i == node.i:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    node = verb
+    for _ in range(4):
+        for c in node.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which"):
+                return c
+        if node.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and node.head.i != node.i:
+            if node.dep_ == "xcomp":
+                obj = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return obj
+            node = node.head
+            while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+                node = node.head
+        elif node.dep_ == "relcl":
+            return node.head
+        else:
+            return None
+    return None
+
+
+def _is_perfect(verb: Token | None) -> bool:
+    if verb is None:
+        return False
+    node = verb
+    if node.dep_ == "conj" and not any(c.dep_ == "aux" for c in node.children):
+        node = node.head
+    return any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP") for c in node.children) \
+        and node.tag_ in ("VBN", "VBG")
+
+
+def _has_superlative(tok: Token) -> bool:
+    near = [tok, *tok.children]
+    if tok.dep_ == "attr":
+        near += list(tok.head.children)
+    for t in list(near):
+        near += list(t.children)
+    return any(t.tag_ in ("JJS", "RBS") or t.lower_ in SUPERLATIVE for t in near)
+
+
+def _depth(tok: Token) -> int:
+    n = 0
+    while tok.head.i != tok.i:
+        tok = tok.head
+        n += 1
+    return n
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    ancestors_a = {a.i: 0}
+    node, n = a, 0
+    while node.head.i != node.i:
+        node, n = node.head, n + 1
+        ancestors_a[node.i] = n
+    node, n = b, 0
+    while True:
+        if node.i in ancestors_a:
+            return n + ancestors_a[node.i]
+        if node.head.i == node.i:
+            return 99
+        node, n = node.head, n + 1
+
+
+def _descends_from(tok: Token, anchor: Token) -> bool:
+    """Whether ``tok`` sits in the clause that the preposition of a date offset governs."""
+    prep = anchor
+    for t in anchor.subtree:
+        if t.lower_ in ("after", "before"):
+            prep = t
+    return tok.i != prep.i and prep in tok.ancestors
+
+
+def _unique(refs: list[Ref]) -> list[Ref]:
+    out: list[Ref] = []
+    for r in refs:
+        if not any(o.code == r.code and o.person is r.person for o in out):
+            out.append(r)
+    return out
+
+
+WORD = re.compile(r"\w+")
