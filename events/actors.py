@@ -114,9 +114,10 @@ class ActorIndex:
         codes: dict[int, str] = {}
         spans = [Span(doc, s, e, label=m) for m, s, e in lower(doc)] + [Span(doc, s, e, label=m) for m, s, e in exact(doc)]
         for span in _longest(spans):
-            if span.label_ and not _inside_person(span):
-                for t in span:
-                    codes[t.i] = span.label_
+            if _inside_longer_person(span):
+                continue  # "Israel Katz" is a person, not a state
+            for t in span:
+                codes[t.i] = span.label_
         self.codes_in_doc.append(codes)
         for _, s, e in titles(doc):
             for t in doc[s:e]:
@@ -127,8 +128,10 @@ class ActorIndex:
             if ent.label_ != "PERSON":
                 continue
             ent = _trim_person(ent)
-            if ent is None:
+            if ent is None or all(t.i in self.codes_in_doc[d] for t in ent):
                 continue
+            if "-" in ent.text and all(self._find_person(name_key(part)) for part in ent.text.split("-") if part.strip()):
+                continue  # "the Gallant-Reznikov call": two people already known
             key = name_key(ent.text)
             person = self._find_person(key)
             if person is None:
@@ -157,6 +160,9 @@ class ActorIndex:
         """The state a person acts for, from the words around their first full mention."""
         codes = self.codes_in_doc[d]
         head = ent.root
+        window = self._window_code(d, doc, ent)
+        if window:
+            return window
         # 1. modifiers within the name's own noun phrase: "Ukrainian Defense Minister X", "US Secretary ... X"
         for tok in _modifiers(head, ent):
             if tok.i in codes:
@@ -179,11 +185,59 @@ class ActorIndex:
                         if child.i in codes and child.dep_ in ("amod", "compound", "poss", "nmod"):
                             return codes[child.i]
                         if child.dep_ == "poss" and node.lemma_.lower() in KIN_OF_SAME_STATE:
-                            other = self.refs.get((d, child.i))
+                            other = self.refs.get((d, child.i)) or self._person_at(d, child)
                             if other and other.person and other.person.code:
                                 return other.person.code
             else:
                 break
+        if any((d, t.i) in self.titles for t in doc[max(0, ent.start - 4):ent.start]):
+            return self._sentence_state(d, ent)
+        return None
+
+    def _person_at(self, d: int, tok: Token) -> Ref | None:
+        person = self._surname(name_key(tok.text))
+        return Ref(person.code, person) if person else None
+
+    def _window_code(self, d: int, doc: Doc, ent: Span) -> str | None:
+        """A state named in the title words just before a name.
+
+        "his Ukrainian counterpart X", "US Secretary of Defense X", "Ukraine's President X",
+        "Ukrainian officials, including President X"; not "Ambassador to Israel X".
+        """
+        codes = self.codes_in_doc[d]
+        i, titled = ent.start - 1, False
+        while i >= 0 and ent.start - i <= 9:
+            tok = doc[i]
+            if i in codes:
+                before = doc[i - 1].lower_ if i > 0 else ""
+                if before in NOT_OWN_STATE:
+                    i -= 1
+                    continue
+                if titled or ent.start - i <= 2:
+                    return codes[i]
+                return None
+            low = tok.lower_
+            if (d, i) in self.titles or low in ("counterpart", "officials", "official", "leader", "leaders"):
+                titled = True
+            elif tok.text == "," and i + 1 < ent.start and doc[i + 1].lower_ in ("including", "like"):
+                pass
+            elif tok.is_punct and tok.text not in ("-", "'", "’"):
+                return None
+            elif tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADP" and low not in ("of", "including", "to", "for")):
+                return None
+            i -= 1
+        return None
+
+    def _sentence_state(self, d: int, ent: Span) -> str | None:
+        """For a titled person with no state in their description: the first state named in
+        the sentence that is not a destination or object ("announced while visiting Kyiv")."""
+        codes = self.codes_in_doc[d]
+        for tok in ent.sent:
+            if tok.i in codes and ent.start > tok.i - 40:
+                if tok.dep_ in ("pobj", "dobj", "dative") or (tok.head.i in codes and tok.head.i != tok.i and
+                                                               tok.head.dep_ in ("pobj", "dobj")):
+                    continue
+                return codes[tok.i]
         return None
 
     def _title_or_name_near(self, d: int, tok: Token) -> bool:
@@ -192,8 +246,14 @@ class ActorIndex:
     def _resolve_references(self, d: int, doc: Doc, quoted: list[bool], state: _Discourse) -> None:
         codes = self.codes_in_doc[d]
         for sent in doc.sents:
+            for tok in sent:  # names first, so the speaker of the sentence is known
+                key = (d, tok.i)
+                if key not in self.refs and tok.i not in codes and tok.pos_ == "PROPN":
+                    person = self.people.get(name_key(tok.text)) or self._surname(name_key(tok.text))
+                    if person is not None:
+                        self.refs[key] = Ref(person.code, person)
             speaker = self._speaker(d, sent, quoted)
-            if speaker is None and all(quoted[t.i] or t.is_punct for t in sent):
+            if speaker is None and all(quoted[t.i] or t.is_punct or t.is_space for t in sent):
                 speaker = state.last_speaker
             if speaker is not None:
                 self.speakers[(d, sent.start)] = speaker
@@ -208,7 +268,9 @@ class ActorIndex:
                     continue
                 if tok.i in codes:
                     self.refs[key] = Ref(codes[tok.i])
-                    if tok.dep_ in ("nsubj", "nsubjpass", "poss") or tok.head.i not in codes:
+                    if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+                        state.last_subject_state = codes[tok.i]
+                    if tok.head.i not in codes or tok.head.i == tok.i:
                         state.last_state = codes[tok.i]
                     continue
                 if tok.pos_ == "PROPN" and tok.ent_type_ != "PERSON":
@@ -222,8 +284,8 @@ class ActorIndex:
                     if low in PERSON_PRONOUNS:
                         person = state.person_for(tok)
                         ref = Ref(person.code, person) if person else None
-                    elif low in STATE_PRONOUNS and state.last_state:
-                        ref = Ref(state.last_state)
+                    elif low in STATE_PRONOUNS and (state.last_subject_state or state.last_state):
+                        ref = Ref(state.last_subject_state or state.last_state)
                     elif quoted[tok.i] and speaker is not None and low in FIRST_PERSON:
                         ref = speaker
                     elif quoted[tok.i] and speaker is not None and low in FIRST_PLURAL and speaker.code:
@@ -272,7 +334,19 @@ class ActorIndex:
         ref = self.refs.get((d, head.i))
         if ref is not None and (ref.code or ref.person):
             return ref
-        for child in head.children:
+        if head.lower_ in ("counterpart", "counterparts"):  # "his Ukrainian counterpart X" is X
+            doc = head.doc
+            for tok in doc[head.i + 1: head.i + 4]:
+                ref = self.refs.get((d, tok.i))
+                if ref is not None and ref.person is not None:
+                    return ref
+            for child in head.children:
+                ref = self.refs.get((d, child.i))
+                if child.dep_ in ("amod", "compound") and ref is not None and ref.code and ref.person is None:
+                    return ref
+            return None
+        children = sorted(head.children, key=lambda c: c.dep_ != "appos")  # "X's predecessor, Y" is Y
+        for child in children:
             if child.dep_ in ("poss", "amod", "compound", "nmod", "appos"):
                 ref = self.refs.get((d, child.i))
                 if ref is not None and (ref.code or ref.person):
@@ -303,6 +377,7 @@ class _Discourse:
     last_person: Person | None = None
     last_subject: Person | None = None
     last_state: str | None = None
+    last_subject_state: str | None = None
     last_speaker: Ref | None = None
     recent: list[Person] = field(default_factory=list)
 
@@ -318,7 +393,7 @@ class _Discourse:
         if tok.lower_ in ("him", "her", "himself", "herself") and tok.dep_ in ("dobj", "pobj", "dative"):
             subject = _clause_subject_person(tok)
             for person in reversed(self.recent):
-                if person is not subject and (subject is None or person.key != subject):
+                if subject is None or subject not in person.key.split():
                     return person
             return None
         return self.last_subject or self.last_person
@@ -336,7 +411,7 @@ def _clause_subject_person(tok: Token) -> str | None:
         verb = verb.head
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            return name_key(child.text)
+            return name_key(child.text).split()[-1] if name_key(child.text) else None
     return None
 
 
@@ -360,9 +435,15 @@ def _first_code(node: Token, codes: dict[int, str], skip: Span) -> str | None:
     return None
 
 
-def _inside_person(span: Span) -> bool:
-    return all(t.ent_type_ == "PERSON" for t in span) and span[0].ent_iob_ != "B" or (
-        span[0].ent_type_ == "PERSON" and span[0].ent_iob_ == "I")
+def _inside_longer_person(span: Span) -> bool:
+    """Whether an actor phrase is only part of a longer PERSON entity."""
+    first, last = span[0], span[-1]
+    if first.ent_type_ != "PERSON":
+        return False
+    doc = span.doc
+    starts_before = first.ent_iob_ == "I"
+    ends_after = last.i + 1 < len(doc) and doc[last.i + 1].ent_iob_ == "I" and doc[last.i + 1].ent_type_ == "PERSON"
+    return starts_before or ends_after
 
 
 def _trim_person(ent: Span) -> Span | None:

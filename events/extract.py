@@ -181,7 +181,7 @@ class _Reader:
             return []
         if not targets and trig.type in SYMMETRIC_TYPES | {"talk"} and len(sources) > 1:
             sources, targets = sources[:1], sources[1:]
-        if not targets and trig.type == "strike":
+        if not targets and trig.type == "strike" and self._unknown_place(tok, trig):
             targets = self._other_state_in_sentence(d, sent, sources)
         pairs = [(s, t) for s in sources for t in targets
                  if s.code and t.code and s.code != t.code]
@@ -444,6 +444,15 @@ class _Reader:
             if src and tgt:
                 return src[:1], tgt[:1]
         return [], []
+
+    def _unknown_place(self, tok: Token, trig: Trigger) -> bool:
+        """Whether the act names a place the lexicons do not know ("a strike on Bat Yam")."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in trig.target:
+                for obj in c.children:
+                    if obj.dep_ == "pobj" and (obj.pos_ == "PROPN" or obj.ent_type_ in ("GPE", "LOC", "FAC")):
+                        return True
+        return False
 
     def _other_state_in_sentence(self, d: int, sent: Span, sources: list[Ref]) -> list[Ref]:
         codes = {s.code for s in sources}
