@@ -342,6 +342,8 @@ class _Reader:
                         sources.append(r)
             if "compound" in trig.target:
                 sources, targets = self._split_hyphen_pair(tok, d, sources, targets)
+        if not sources and trig.type == "strike" and trig.pos == "NOUN" and tok.dep_ == "pobj":
+            sources, targets = self._borrow(tok, d)  # "its war against Ukraine, which began with the invasion"
         if not sources and verb is not None:
             if passive_agent is not None:
                 r = ref(d, passive_agent)
@@ -351,14 +353,15 @@ class _Reader:
                 subj = _subject(verb)
                 if subj is not None:
                     sources = [r for s in [subj, *subj.conjuncts] if (r := ref(d, s)) is not None]
-            if trig.pos == "NOUN" and tok.dep_ in ("pobj",) and not sources:
-                pass
         if not sources and trig.type == "strike":
             sources, targets = self._borrow(tok, d)
         # targets
         holders = [tok]
         if trig.pos == "VERB":
             holders += [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+        else:  # "a visit by an Israeli official to Ukraine": the place hangs off the agent
+            holders += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "of")
+                        for g in c.children if g.dep_ == "pobj"]
         for spec in trig.target:
             if targets:
                 break
@@ -404,6 +407,7 @@ class _Reader:
                                         targets.append(r)
                                 if spec == "between" and len(targets) >= 2 and not sources:
                                     sources, targets = targets[:1], targets[1:]
+        targets = [t for t in targets if t.code]
         if trig.type == "strike" and sources and not targets:
             _, borrowed = self._borrow(tok, d)
             targets = borrowed
@@ -425,7 +429,7 @@ class _Reader:
     def _borrow(self, tok: Token, d: int) -> tuple[list[Ref], list[Ref]]:
         """Actors for a bare "invasion" from the noun phrase it belongs to ("its war against Ukraine")."""
         node = tok
-        for _ in range(4):
+        for _ in range(6):
             if node.head.i == node.i:
                 break
             node = node.head
