@@ -104,6 +104,7 @@ def extract_parsed(article: Article, parsed: list[tuple[Paragraph, Doc]], lex: L
     reader.settle_dates(cands)
     cands = reader.settle_talks(cands)
     merged = merge(cands)
+    reader.attach_anaphors(merged)
     return [reader.to_event(c) for c in merged]
 
 
@@ -115,6 +116,7 @@ class _Reader:
         self.index = index
         self.lex = lex
         self.dates: dict[tuple[int, int], list[tuple[DateMention, Token]]] = {}
+        self.anaphors: list[tuple[str, int, int]] = []
         self.lead: DateMention | None = None
 
     # -- dates in sentences ---------------------------------------------------------------
@@ -177,6 +179,11 @@ class _Reader:
         if self._blocked(tok, verb, trig):
             return []
         sources, targets = self._roles(trig, tok, verb, d)
+        if not sources and not targets and trig.pos == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+            # "The agreement, signed on Monday, ...": a later mention of an event already told
+            self.anaphors.append((trig.type, para.start + sent.start_char, para.start + sent.end_char))
+            return []
         if not sources:
             return []
         if not targets and trig.type in SYMMETRIC_TYPES | {"talk"} and len(sources) > 1:
@@ -275,7 +282,9 @@ class _Reader:
     def _object_in(self, tok: Token, objects: frozenset[str]) -> bool:
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass"):
-                for obj in [c, *c.conjuncts]:
+                quantity = [g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                            for g in p.children if g.dep_ == "pobj"]  # "dozens of drones"
+                for obj in [c, *c.conjuncts, *quantity]:
                     if obj.lemma_.lower() in objects or any(
                             g.lemma_.lower() in objects for g in obj.children if g.dep_ in ("compound", "amod", "nmod")):
                         return True
@@ -287,7 +296,11 @@ class _Reader:
         mod = self.lex.modality
         if _negated(tok) or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             return True
-        if any(c.dep_ == "amod" and c.lemma_.lower() in mod.get("adjective", ()) for c in tok.children):
+        if trig.pos == "VERB" and any(c.dep_ == "dobj" and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+                                      for c in tok.children):
+            return True  # "sent no weapons"
+        if any(c.dep_ == "amod" and (c.lemma_.lower() in mod.get("adjective", ()) or c.lower_ in mod.get("adjective", ()))
+               for c in tok.children):
             return True
         if verb is None:
             return False
@@ -353,6 +366,7 @@ class _Reader:
                 subj = _subject(verb)
                 if subj is not None:
                     sources = [r for s in [subj, *subj.conjuncts] if (r := ref(d, s)) is not None]
+                    sources += self._coordinated_modifiers(subj, d)
         if not sources and trig.type == "strike":
             sources, targets = self._borrow(tok, d)
         # targets
@@ -412,6 +426,17 @@ class _Reader:
             _, borrowed = self._borrow(tok, d)
             targets = borrowed
         return _unique(sources), _unique(targets)
+
+    def _coordinated_modifiers(self, head: Token, d: int) -> list[Ref]:
+        """"Indian and Pakistani officials": each coordinated modifier is one side."""
+        out = []
+        for c in head.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.conjuncts:
+                for m in c.conjuncts:
+                    r = self.index.ref(d, m)
+                    if r is not None and r.code:
+                        out.append(r)
+        return out
 
     def _split_hyphen_pair(self, tok: Token, d: int, sources: list[Ref], targets: list[Ref]):
         """"the Gallant-Reznikov call": the two compound names are the two sides."""
@@ -576,6 +601,15 @@ class _Reader:
                     break
         return cands
 
+    def attach_anaphors(self, merged: list[Candidate]) -> None:
+        """Add "the call", "the agreement" sentences as mentions of the latest such event before them."""
+        for kind, start, end in self.anaphors:
+            before = [c for c in merged if c.type == kind and c.quote_start < start]
+            if before:
+                target = max(before, key=lambda c: c.quote_start)
+                if all((m.quote_start, m.quote_end) != (start, end) for m in target.mentions):
+                    target.mentions.append(Mention("", "", start, end))
+
     # -- output ---------------------------------------------------------------------------
 
     def to_event(self, c: Candidate) -> Event:
@@ -595,7 +629,9 @@ class _Reader:
             date_text=(date.text or None) if date else None, date_how=c.date_how,
             quote=quote, quote_start=c.quote_start, quote_end=c.quote_end, trigger=c.trigger.text,
             confidence=round(c.confidence, 2),
-            mentions=tuple(c.mentions) or (Mention(self.article.id, quote, c.quote_start, c.quote_end),),
+            mentions=tuple(Mention(self.article.id, self.article.text[m.quote_start:m.quote_end], m.quote_start,
+                                   m.quote_end) for m in c.mentions)
+            or (Mention(self.article.id, quote, c.quote_start, c.quote_end),),
         )
 
 
@@ -654,16 +690,6 @@ def _absorb(keep: Candidate, other: Candidate) -> None:
         end = max(first.end, last.end, keep.date_end or first.end)
         keep.date, keep.date_how = first, first.how + f"; continues to '{last.text}'"
         keep.date_end = end
-
-
-def finish_mentions(article: Article, events: list[Event]) -> list[Event]:
-    """Fill each mention's article id and quote text (merge() keeps only offsets)."""
-    out = []
-    for e in events:
-        ms = tuple(Mention(article.id, article.text[m.quote_start:m.quote_end], m.quote_start, m.quote_end)
-                   for m in e.mentions)
-        out.append(replace(e, mentions=ms))
-    return out
 
 
 # -- parse helpers ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .articles import LoadError, paragraphs
-from .extract import extract_parsed, finish_mentions
+from .extract import extract_parsed
 from .lexicon import Lexicon
 from .model import SYMMETRIC_TYPES, Article, Event
 
@@ -44,7 +44,7 @@ def extract_articles(articles: Iterable[Article], nlp, lex: Lexicon, *, jobs: in
     for a, paras in jobs_paras:
         parsed = [(p, next(docs)) for p in paras]
         try:
-            events.extend(finish_mentions(a, extract_parsed(a, parsed, lex)))
+            events.extend(extract_parsed(a, parsed, lex))
         except Exception as err:  # one article's failure must not lose the others
             errors.append(LoadError(a.id, f"extraction failed: {type(err).__name__}: {err}"))
         if bar is not None:
