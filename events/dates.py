@@ -50,7 +50,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
     ("ago", r"\b" + _NUM + r"\s+" + _UNIT + r"\s+ago\b"),
     ("offset", r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(?P<dir>after|before|later|earlier)\b"),
     ("relative", r"\b(?P<rel>(?:earlier|later)\s+this|last|this|past|previous)\s+(?P<unit>week|month|year)\b"),
-    ("dayword", r"\b(?P<word>today|yesterday|tonight|last\s+night|this\s+morning|this\s+afternoon|this\s+evening|earlier\s+today|the\s+day\s+before\s+yesterday)\b"),
+    ("dayword", r"\b(?P<word>today|yesterday|tonight|last\s+night|this\s+morning|this\s+afternoon|this\s+evening|"
+                r"earlier\s+today|the\s+day\s+before\s+yesterday)\b"),
     ("weekday", r"\b(?P<last>last\s+)?" + _WEEKDAY + r"\b"),
     ("month", r"\b(?:in|since|during|from|by|until|early|mid|late|of|last)[\s-]+(?:(?:early|mid|late)[\s-]+)?" + _MONTH + r"\b"),
     ("year", r"\b(?:in|since|during|from|of|until|by|early|mid|late|the\s+end\s+of)[\s-]+" + _YEAR + r"\b(?![-/]\d)"),
