@@ -25,15 +25,18 @@ _META_LINE = re.compile(
     r"^\s*(?P<label>published|first published|posted|updated|last updated|date|dated)\s*(?:on)?\s*[:|-]?\s*(?P<rest>.{6,80})$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*(?:by|written by|reporting by|words by)\s+[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,5}\s*$", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^\s*(?:[Bb]y|BY|[Ww]ritten by|[Rr]eporting by)\s+(?:[A-Z][\w.'’-]*)(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5}"
+    r"(?:\s*[,|/-]\s*[A-Z][\w .&'’-]{1,40})?\s*$"
+)
 _CAPTION = re.compile(
     r"\((?:photo\s*)?credits?\s*:|\bphoto\s*(?:credit)?\s*:|\bimage\s*(?:credit)?\s*:|\bcredit\s*:|getty images|"
-    r"\bvia getty\b|\b(?:reuters|afp|ap|epa|anadolu)/[A-Z]|\(photo by\b|\bfile photo\b|\bpictured\b|\bshutterstock\b",
+    r"\bvia getty\b|\b(?:reuters|afp|ap|epa|anadolu)/[A-Z][\w-]*(?:\s[A-Z][\w-]*){0,3}\)?\s*$|\(photo by\b|\(file photo\b|\bshutterstock\b",
     re.IGNORECASE,
 )
 _RELATED = re.compile(
-    r"^\s*(?:read more|related|see also|also read|read also|recommended|more on this|click here|sign up|subscribe|"
-    r"advertisement|share this|follow us|watch:|listen:|most read)\b",
+    r"^\s*(?:(?:read more|related|see also|also read|read also|recommended|more on this|watch|listen)\s*[:|»>–-]"
+    r"|(?:click here|sign up|subscribe|advertisement|share this|follow us|most read)\b(?!.*[.!?]\s*\S))",
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(
@@ -97,7 +100,7 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 def _kind(line: str, captions: list[str]) -> str:
     words = line.split()
-    if _META_LINE.match(line) and parse_date(line) is not None:
+    if len(line) <= 60 and _META_LINE.match(line) and parse_date(line) is not None:
         return "meta"
     if _BYLINE.match(line):
         return "byline"
@@ -245,14 +248,12 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
             yield LoadError(str(path), "no such file or folder")
 
 
-def read_text(path: Path) -> str:
-    """A file's text, or ArticleError if it is empty, too large, binary or not UTF-8."""
-    size = path.stat().st_size
-    if size == 0:
+def decode(data: bytes, limit: int = MAX_FILE_BYTES) -> str:
+    """Bytes of a file as text, or ArticleError if empty, too large, binary or not UTF-8."""
+    if len(data) == 0:
         raise ArticleError("file is empty")
-    if size > MAX_FILE_BYTES:
-        raise ArticleError(f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
-    data = path.read_bytes()
+    if len(data) > limit:
+        raise ArticleError(f"file is {len(data) / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit")
     if b"\x00" in data[:8192]:
         raise ArticleError("not a text file (binary content)")
     try:
@@ -262,6 +263,14 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise ArticleError("file has only whitespace")
     return text
+
+
+def read_text(path: Path) -> str:
+    """A file's text, or ArticleError if it is empty, too large, binary or not UTF-8."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ArticleError(f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:g} MB limit")
+    return decode(path.read_bytes())
 
 
 def articles_from_records(records: Iterable[tuple[str, object]], default_published: dt.date | None = None
@@ -300,6 +309,25 @@ def load_file(path: Path, default_published: dt.date | None = None) -> Iterator[
     except OSError as err:
         yield LoadError(str(path), f"cannot read: {err.strerror or err}")
         return
+    yield from load_text(path, text, default_published)
+
+
+def load_bytes(name: str, data: bytes, default_published: dt.date | None = None,
+               limit: int = MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
+    """The articles in an uploaded file's bytes; ``name`` gives the format and the id."""
+    if Path(name).suffix.lower() not in SUFFIXES:
+        yield LoadError(name, f"not an article file: expected one of {', '.join(SUFFIXES)}")
+        return
+    try:
+        text = decode(data, limit)
+    except ArticleError as err:
+        yield LoadError(name, str(err))
+        return
+    yield from load_text(Path(name), text, default_published)
+
+
+def load_text(path: Path, text: str, default_published: dt.date | None = None) -> Iterator[Article | LoadError]:
+    """The articles in a file's decoded text, by the file's extension."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         records = []

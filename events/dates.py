@@ -41,7 +41,7 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 
 # Each pattern has a kind; order matters: longer, more specific forms first.
 PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in [
-    ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
     ("mdy", _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b"),
     ("dmy", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b"),
     ("md", r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*,?\s*(?:19|20)\d\d)(?!:)"),
@@ -59,6 +59,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
 
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 _FUTURE_BEFORE = re.compile(r"\bnext\s+$|\bcoming\s+$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(r"^,?\s+(?:of\s+)?(?:next|the\s+coming|the\s+following)\s+(?:year|month|week)\b", re.IGNORECASE)
+MONTH_KINDS = frozenset({"mdy", "dmy", "md", "dm", "my", "month"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,14 @@ def _resolve(kind: str, m: re.Match, published: dt.date | None) -> ResolvedDate 
             return None
         if kind in ("md", "dm"):
             month, dayn = MONTHS[g["month"].lower()], int(g["day"])
-            day = dt.date(published.year, month, dayn)
-            if day > published:
-                day = dt.date(published.year - 1, month, dayn)
-            return _day_span(day, text, "month and day: most recent past occurrence")
+            for year in range(published.year, published.year - 8, -1):  # February 29: the last leap year
+                try:
+                    day = dt.date(year, month, dayn)
+                except ValueError:
+                    continue
+                if day <= published:
+                    return _day_span(day, text, "month and day: most recent past occurrence")
+            return None
         if kind == "month":
             month = MONTHS[g["month"].lower()]
             year = published.year if month <= published.month else published.year - 1
@@ -173,8 +179,10 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         for m in rx.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
+            if kind in MONTH_KINDS and m.group("month").islower():
+                continue  # "12 may have been killed": a month name is capitalised
             before = text[max(0, m.start() - 12):m.start()]
-            if _FUTURE_BEFORE.search(before):
+            if _FUTURE_BEFORE.search(before) or _FUTURE_AFTER.search(text[m.end():m.end() + 30]):
                 taken.append((m.start(), m.end()))
                 continue
             offset = None

@@ -60,3 +60,17 @@ def write_atomic(path: Path, text: str) -> None:
 def articles_path(events_path: Path) -> Path:
     """Where the articles of an export go: beside it, ``NAME.articles.jsonl``."""
     return events_path.with_name(events_path.name.rsplit(".", 1)[0] + ".articles.jsonl")
+
+
+def rows_to_text(rows: list[dict], fmt: str) -> str:
+    """Plain rows (as the dashboard shows them) as CSV with formula-safe cells, or JSON."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        names = list(rows[0]) if rows else list(CSV_FIELDS)
+        writer = csv.DictWriter(buf, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: safe_cell(v if not isinstance(v, (list, dict)) else json.dumps(v, ensure_ascii=False))
+                             for k, v in row.items()})
+        return buf.getvalue()
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"

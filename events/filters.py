@@ -23,9 +23,9 @@ import pandas as pd
 
 from .model import EVENT_TYPES, PRECISIONS, SYMMETRIC_TYPES
 
-LANES: dict[str, str] = {"type": "event type", "actor": "actor", "pair": "actor pair"}
+LANES: dict[str, str] = {"type": "type", "actor": "actor", "pair": "pair"}
 MODES: dict[str, str] = {"any": "involving any of", "between": "between"}
-VIEWS: dict[str, str] = {"timeline": "Timeline", "monthly": "Per month", "network": "Actor network"}
+VIEWS: dict[str, str] = {"timeline": "Timeline", "monthly": "Per month", "network": "Network"}
 MAX_TEXT = 200
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 _EVENT_ID = re.compile(r"^[0-9a-f]{8,40}(?:-[\w.-]{1,60})?$")

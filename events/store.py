@@ -95,7 +95,7 @@ class Store:
             for m in e.mentions:  # an event merged across articles is stored once per article
                 if m.article in by_article:
                     by_article[m.article].append(e if m.article == e.article else _as_told_by(e, m))
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with closing(self._connect()) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
