@@ -24,7 +24,7 @@ from events.ingest import add, from_paste, from_uploads, from_url, safe_link
 from events.lexicon import default_lexicon
 from events.model import EVENT_TYPES, PRECISIONS, ArticleError
 from events.nlp import load_model
-from events.store import Store
+from events.store import Store, store_path
 
 SEEDS = Path(__file__).parent / "seeds"
 ALLOW_PRIVATE_URLS = os.environ.get("EVENTS_ALLOW_PRIVATE_URLS") == "1"
@@ -41,8 +41,13 @@ def nlp():
 
 
 @st.cache_resource
+def _store(path: str) -> Store:
+    return Store(path)
+
+
 def store() -> Store:
-    return Store()
+    """The shared store (its path from $EVENTS_STORE, read on every run)."""
+    return _store(str(store_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
