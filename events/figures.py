@@ -201,6 +201,7 @@ def _height(order: list[str]) -> int:
 def _layout(fig: go.Figure, order: list[str], height: int) -> go.Figure:
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40}, hovermode="closest", clickmode="event+select",
+        showlegend=True,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": {"text": ""}},
         hoverlabel={"align": "left", "bgcolor": "white", "font": {"size": 13}}, plot_bgcolor="white",
         xaxis={"showgrid": True, "gridcolor": "#eee", "type": "date"},
