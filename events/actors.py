@@ -21,6 +21,9 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself"
 STATE_PRONOUNS = frozenset({"it", "its"})
 FIRST_PERSON = frozenset({"i", "me", "my"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours"})
+GROUP_NOUNS = frozenset({"country", "nation", "neighbour", "neighbor", "side", "leader", "minister", "government",
+                         "rival", "state", "president", "delegation", "capital", "counterpart", "premier"})
+PERSON_GROUPS = frozenset({"leader", "minister", "president", "counterpart", "premier"})
 KIN_OF_SAME_STATE = frozenset({"predecessor", "successor", "deputy", "colleague", "spokesman", "spokeswoman",
                                "spokesperson", "aide", "envoy", "adviser", "advisor"})
 NOT_OWN_STATE = frozenset({"to", "in", "with", "against", "on", "at", "for", "from", "about", "into"})
@@ -43,10 +46,12 @@ class Person:
 
 @dataclass(frozen=True)
 class Ref:
-    """What a token stands for: a state code, a person, or both."""
+    """What a token stands for: a state code, a person, or both. ``place`` marks a city:
+    a place in a state (a target), never the state acting."""
 
     code: str | None
     person: Person | None = None
+    place: bool = False
 
 
 def _matchers(lex: Lexicon, vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
@@ -92,6 +97,9 @@ class ActorIndex:
         self.refs: dict[tuple[int, int], Ref] = {}  # (doc number, token index) -> Ref
         self.titles: dict[tuple[int, int], str] = {}
         self.codes_in_doc: list[dict[int, str]] = []
+        self.places_in_doc: list[set[int]] = []
+        self.groups: dict[tuple[int, int], list[Ref]] = {}  # "the two countries" -> both
+        self.home: str | None = None  # the state the article is mostly about
         self.speakers: dict[tuple[int, int], Ref] = {}  # (doc, sentence start) -> the sentence's speaker
 
     # -- building ---------------------------------------------------------------------------
@@ -102,6 +110,7 @@ class ActorIndex:
         index = cls(lex)
         for d, doc in enumerate(docs):
             index._mark_actors(d, doc)
+        index.home = index._home_state()
         for d, doc in enumerate(docs):
             index._register_people(d, doc)
         state = _Discourse()
@@ -118,10 +127,34 @@ class ActorIndex:
                 continue  # "Israel Katz" is a person, not a state
             for t in span:
                 codes[t.i] = span.label_
+        places: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC", "FAC") and not any(t.i in codes for t in ent):
+                code = self.lex.cities.get(normalize(ent.text))
+                if code:
+                    for t in ent:
+                        codes[t.i] = code
+                        places.add(t.i)
+        self.places_in_doc.append(places)
         self.codes_in_doc.append(codes)
         for _, s, e in titles(doc):
             for t in doc[s:e]:
                 self.titles[(d, t.i)] = doc[s:e].text.lower()
+
+    def _home_state(self) -> str | None:
+        """The state named most often in the first paragraphs (places left out), first named on a tie."""
+        counts: dict[str, int] = {}
+        for codes, places in list(zip(self.codes_in_doc, self.places_in_doc))[:4]:
+            seen_heads: set[int] = set()
+            for i, code in sorted(codes.items()):
+                if i in places or i - 1 in seen_heads:
+                    continue
+                seen_heads.add(i)
+                counts[code] = counts.get(code, 0) + 1
+        if not counts:
+            return None
+        top = max(counts.values())
+        return next(c for c in counts if counts[c] == top)
 
     def _register_people(self, d: int, doc: Doc) -> None:
         for ent in doc.ents:
@@ -191,7 +224,7 @@ class ActorIndex:
             else:
                 break
         if any((d, t.i) in self.titles for t in doc[max(0, ent.start - 4):ent.start]):
-            return self._sentence_state(d, ent)
+            return self._sentence_state(d, ent) or self.home
         return None
 
     def _person_at(self, d: int, tok: Token) -> Ref | None:
@@ -231,11 +264,10 @@ class ActorIndex:
     def _sentence_state(self, d: int, ent: Span) -> str | None:
         """For a titled person with no state in their description: the first state named in
         the sentence that is not a destination or object ("announced while visiting Kyiv")."""
-        codes = self.codes_in_doc[d]
+        codes, places = self.codes_in_doc[d], self.places_in_doc[d]
         for tok in ent.sent:
-            if tok.i in codes and ent.start > tok.i - 40:
-                if tok.dep_ in ("pobj", "dobj", "dative") or (tok.head.i in codes and tok.head.i != tok.i and
-                                                               tok.head.dep_ in ("pobj", "dobj")):
+            if tok.i in codes and tok.i not in places and ent.start > tok.i - 40:
+                if tok.dep_ in ("pobj", "dobj", "dative") or tok.head.dep_ in ("pobj", "dobj", "dative"):
                     continue
                 return codes[tok.i]
         return None
@@ -267,7 +299,9 @@ class ActorIndex:
                         state.see_person(ref.person, tok)
                     continue
                 if tok.i in codes:
-                    self.refs[key] = Ref(codes[tok.i])
+                    self.refs[key] = Ref(codes[tok.i], place=tok.i in self.places_in_doc[d])
+                    if not state.recent_states or state.recent_states[-1] != codes[tok.i]:
+                        state.recent_states.append(codes[tok.i])
                     if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
                         state.last_subject_state = codes[tok.i]
                     if tok.head.i not in codes or tok.head.i == tok.i:
@@ -278,6 +312,15 @@ class ActorIndex:
                     if person is not None:
                         self.refs[key] = Ref(person.code, person)
                         state.see_person(person, tok)
+                        continue
+                if tok.lemma_.lower() in GROUP_NOUNS and tok.pos_ == "NOUN":
+                    group = self._group(tok, state)
+                    if group:
+                        self.groups[key] = group
+                        continue
+                    if tok.lemma_.lower() in ("country", "nation") and tok.tag_ == "NN" and state.last_state and any(
+                            c.lower_ in ("the", "that") for c in tok.children):
+                        self.refs[key] = Ref(state.last_state)  # "the country's supreme leader"
                         continue
                 if tok.pos_ == "PRON" or low in PERSON_PRONOUNS:
                     ref = None
@@ -300,6 +343,30 @@ class ActorIndex:
                     person = state.person_with_title(low, self, d)
                     if person is not None:
                         self.refs[key] = Ref(person.code, person)
+
+    def _group(self, tok: Token, state: _Discourse) -> list[Ref]:
+        """"the two countries", "both leaders", "the pair": the last two states (or people of two states)."""
+        two = any((c.dep_ == "nummod" and c.lower_ == "two") or (c.lower_ == "both" and c.dep_ in ("det", "predet"))
+                  for c in tok.children)
+        if not two or tok.tag_ != "NNS":
+            return []
+        if tok.lemma_.lower() in PERSON_GROUPS:
+            people: list[Person] = []
+            for person in reversed(state.recent):
+                if person.code and all(p.code != person.code for p in people):
+                    people.append(person)
+                if len(people) == 2:
+                    return [Ref(p.code, p) for p in reversed(people)]
+        distinct: list[str] = []
+        for code in reversed(state.recent_states):
+            if code not in distinct:
+                distinct.append(code)
+            if len(distinct) == 2:
+                return [Ref(c) for c in reversed(distinct)]
+        return []
+
+    def group(self, d: int, tok: Token) -> list[Ref]:
+        return self.groups.get((d, tok.i), [])
 
     def _surname(self, key: str) -> Person | None:
         if not key or len(key) < 3:
@@ -380,6 +447,7 @@ class _Discourse:
     last_subject_state: str | None = None
     last_speaker: Ref | None = None
     recent: list[Person] = field(default_factory=list)
+    recent_states: list[str] = field(default_factory=list)
 
     def see_person(self, person: Person, tok: Token) -> None:
         self.last_person = person

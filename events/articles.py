@@ -141,7 +141,8 @@ def find_published(text: str, url: str | None = None) -> tuple[dt.date | None, s
     if labelled:
         _, day, how = min(labelled, key=lambda x: x[0])
         return day, how
-    for line in head.splitlines()[:15]:
+    segments = [seg for line in head.splitlines()[:15] for seg in re.split(r"\s+[|·•]\s+", line)]
+    for line in segments:
         dm = _DATELINE.match(line)
         if dm:
             day = parse_date(dm.group("date"))

