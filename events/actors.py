@@ -21,7 +21,9 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself"
 STATE_PRONOUNS = frozenset({"it", "its"})
 FIRST_PERSON = frozenset({"i", "me", "my"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours"})
-GROUP_NOUNS = frozenset({"country", "nation", "neighbour", "neighbor", "side", "leader", "minister", "government",
+SINGLE_STATE_NOUNS = frozenset({"country", "nation", "kingdom", "republic", "emirate"})
+WATERS = frozenset({"gulf", "sea", "strait", "straits", "bay", "ocean", "gulfs", "isthmus"})
+GROUP_NOUNS = frozenset({"country", "nation", "kingdom", "republic", "neighbour", "neighbor", "side", "leader", "minister", "government",
                          "rival", "state", "president", "delegation", "capital", "counterpart", "premier"})
 PERSON_GROUPS = frozenset({"leader", "minister", "president", "counterpart", "premier"})
 KIN_OF_SAME_STATE = frozenset({"predecessor", "successor", "deputy", "colleague", "spokesman", "spokeswoman",
@@ -100,6 +102,7 @@ class ActorIndex:
         self.places_in_doc: list[set[int]] = []
         self.groups: dict[tuple[int, int], list[Ref]] = {}  # "the two countries" -> both
         self.home: str | None = None  # the state the article is mostly about
+        self.top_states: list[str] = []
         self.speakers: dict[tuple[int, int], Ref] = {}  # (doc, sentence start) -> the sentence's speaker
 
     # -- building ---------------------------------------------------------------------------
@@ -111,6 +114,7 @@ class ActorIndex:
         for d, doc in enumerate(docs):
             index._mark_actors(d, doc)
         index.home = index._home_state()
+        index.top_states = index._top_states()
         for d, doc in enumerate(docs):
             index._register_people(d, doc)
         state = _Discourse()
@@ -125,6 +129,8 @@ class ActorIndex:
         for span in _longest(spans):
             if _inside_longer_person(span):
                 continue  # "Israel Katz" is a person, not a state
+            if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in WATERS:
+                continue  # "the Gulf of Oman" is a sea, not the state
             for t in span:
                 codes[t.i] = span.label_
         places: set[int] = set()
@@ -140,6 +146,15 @@ class ActorIndex:
         for _, s, e in titles(doc):
             for t in doc[s:e]:
                 self.titles[(d, t.i)] = doc[s:e].text.lower()
+
+    def _top_states(self) -> list[str]:
+        """States by how often the article names them (places left out), most first; ties by first mention."""
+        counts: dict[str, int] = {}
+        for codes, places in zip(self.codes_in_doc, self.places_in_doc):
+            for i, code in sorted(codes.items()):
+                if i not in places and i - 1 not in codes:
+                    counts[code] = counts.get(code, 0) + 1
+        return sorted(counts, key=lambda c: -counts[c])
 
     def _home_state(self) -> str | None:
         """The state named most often in the first paragraphs (places left out), first named on a tie."""
@@ -254,6 +269,9 @@ class ActorIndex:
                 titled = True
             elif tok.text == "," and i + 1 < ent.start and doc[i + 1].lower_ in ("including", "like"):
                 pass
+            elif tok.text == "," and i == ent.start - 1 and i > 0 and ((d, i - 1) in self.titles or doc[i - 1].lower_ in (
+                    "counterpart", "minister", "envoy", "ambassador")):
+                pass  # "his Indian counterpart, Vikram Joshi"
             elif tok.is_punct and tok.text not in ("-", "'", "’"):
                 return None
             elif tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADP" and low not in ("of", "including", "to", "for")):
@@ -318,8 +336,8 @@ class ActorIndex:
                     if group:
                         self.groups[key] = group
                         continue
-                    if tok.lemma_.lower() in ("country", "nation") and tok.tag_ == "NN" and state.last_state and any(
-                            c.lower_ in ("the", "that") for c in tok.children):
+                    singular_state = tok.lemma_.lower() in SINGLE_STATE_NOUNS and tok.tag_ == "NN"
+                    if singular_state and state.last_state and any(c.lower_ in ("the", "that") for c in tok.children):
                         self.refs[key] = Ref(state.last_state)  # "the country's supreme leader"
                         continue
                 if tok.pos_ == "PRON" or low in PERSON_PRONOUNS:
@@ -357,12 +375,8 @@ class ActorIndex:
                     people.append(person)
                 if len(people) == 2:
                     return [Ref(p.code, p) for p in reversed(people)]
-        distinct: list[str] = []
-        for code in reversed(state.recent_states):
-            if code not in distinct:
-                distinct.append(code)
-            if len(distinct) == 2:
-                return [Ref(c) for c in reversed(distinct)]
+        if len(self.top_states) >= 2:
+            return [Ref(c) for c in self.top_states[:2]]
         return []
 
     def group(self, d: int, tok: Token) -> list[Ref]:

@@ -25,6 +25,10 @@ _META_LINE = re.compile(
     r"^\s*(?P<label>published|first published|posted|updated|last updated|date|dated)\s*(?:on)?\s*[:|-]?\s*(?P<rest>.{6,80})$",
     re.IGNORECASE,
 )
+_WIRE_DATELINE = re.compile(  # "KYIV, April 12 (Reuters) - ", "MONTEVIDEO, Uruguay (AP) — ", "PARIS, 3 March 2024 - "
+    r"^(?P<place>[A-Z][A-Z .'’-]{1,40})(?:,\s*[A-Z][A-Za-z .]{1,30})?(?:,\s*(?P<date>[A-Za-z0-9 .,]{3,30}?))?\s*"
+    r"(?:\((?P<agency>[A-Za-z .&]{1,20})\))?\s*[-–—]+\s+(?=[A-Z“\"])"
+)
 _BYLINE = re.compile(
     r"^\s*(?:[Bb]y|BY|[Ww]ritten by|[Rr]eporting by)\s+(?:[A-Z][\w.'’-]*)(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,5}"
     r"(?:\s*[,|/-]\s*[A-Z][\w .&'’-]{1,40})?\s*$"
@@ -94,6 +98,11 @@ def paragraphs(text: str) -> list[Paragraph]:
             line = text[s:e]
             if not line.strip():
                 continue
+        wire = _WIRE_DATELINE.match(line)
+        if wire and (wire.group("agency") or wire.group("date")):
+            out.append(Paragraph(s, s + wire.end(), "meta"))
+            s += wire.end()
+            line = text[s:e]
         out.append(Paragraph(s, e, _kind(line, captions)))
     return out
 

@@ -61,7 +61,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
 ]]
 
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
-_FUTURE_BEFORE = re.compile(r"\bnext\s+$|\bcoming\s+$", re.IGNORECASE)
+_FUTURE_BEFORE = re.compile(r"\bnext\s+$|\bcoming\s+$|\blater\s+$", re.IGNORECASE)
 _FUTURE_AFTER = re.compile(r"^,?\s+(?:of\s+)?(?:next|the\s+coming|the\s+following)\s+(?:year|month|week)\b", re.IGNORECASE)
 MONTH_KINDS = frozenset({"mdy", "dmy", "md", "dm", "my", "month"})
 

@@ -28,9 +28,15 @@ from .model import SYMMETRIC_TYPES, Article, Event, Mention, ResolvedDate
 
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
+TIME_NOUNS = frozenset({"night", "evening", "morning", "afternoon", "day", "week", "weekend", "month", "year", "dawn",
+                        "time", "hour", "overnight", "noon", "midnight"})
+EVENT_NOUNS = frozenset({"summit", "conference", "ceremony", "talk", "meeting", "forum", "session", "visit", "trip",
+                         "call", "election", "vote", "attack", "strike", "invasion", "offensive"})
+CLAUSES = frozenset({"relcl", "acl", "pcomp"})
 SUPERLATIVE = frozenset({"most", "first", "largest", "biggest", "highest", "longest", "deadliest", "worst"})
 PLACE_NOUNS = frozenset({"country", "nation"})
 TALK_IN_PERSON_DAYS = 1
+PHONE_WORDS = frozenset({"phone", "telephone", "telephonic", "video", "videoconference", "call"})
 LEAD_DATE_WINDOW = dt.timedelta(days=7)
 
 
@@ -178,6 +184,8 @@ class _Reader:
             return []
         if self._blocked(tok, verb, trig):
             return []
+        if trig.type == "strike" and any(t.lemma_.lower() in self.lex.modality.get("exercise", ()) for t in sent):
+            return []  # missiles fired in a drill or test are no strike
         sources, targets = self._roles(trig, tok, verb, d)
         if not sources and not targets and trig.pos == "NOUN" and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
@@ -422,8 +430,23 @@ class _Reader:
                                         targets.append(r)
                                 if spec == "between" and len(targets) >= 2 and not sources:
                                     sources, targets = targets[:1], targets[1:]
+        if targets and trig.pos == "VERB":  # "his Congolese and Rwandan counterparts"
+            for c in tok.children:
+                if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in trig.target):
+                    objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"]
+                    for o in objs:
+                        targets += self._coordinated_modifiers(o, d)
+        elif trig.pos == "NOUN" and targets:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in trig.target:
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            targets += self._coordinated_modifiers(o, d)
         targets = [t for t in targets if t.code]
         sources = [r for r in sources if not r.place]  # a city is where things happen, not who acts
+        if not targets and sources and trig.pos == "VERB" and not any(c.dep_ == "dobj" for c in tok.children) and (
+                trig.type == "aid" or tok.lemma_.lower() in self.lex.word_sets.get("appeal", frozenset())):
+            targets = self._state_in_complement(tok, d, {s.code for s in sources})
         if trig.type == "strike" and sources and not targets:
             _, borrowed = self._borrow(tok, d)
             targets = borrowed
@@ -439,6 +462,17 @@ class _Reader:
                     if r is not None and r.code:
                         out.append(r)
         return out
+
+    def _state_in_complement(self, tok: Token, d: int, own: set[str | None]) -> list[Ref]:
+        """"warned that the Syrian government would pay", "pledged $100m to help pay Lebanese soldiers":
+        the first other state named in the verb's complement clause."""
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "xcomp", "advcl"):
+                for t in c.subtree:
+                    r = self.index.ref(d, t)
+                    if r is not None and r.code and r.code not in own and r.person is None:
+                        return [Ref(r.code)]
+        return []
 
     def _split_hyphen_pair(self, tok: Token, d: int, sources: list[Ref], targets: list[Ref]):
         """"the Gallant-Reznikov call": the two compound names are the two sides."""
@@ -526,7 +560,7 @@ class _Reader:
                     c.date_how = f"'{mention.text}' {'the event it precedes' if inside else 'an earlier date'} ({base.iso})"
                     c.own_date = True
                     continue
-            if c.trigger.dep_ == "pcomp" and c.trigger.head.lower_ == "of":
+            if _alleged(c.trigger):
                 c.date_how = "undated: an alleged act ('accused X of ...') with no date of its own"
                 c.confidence = 0.5
                 continue
@@ -556,12 +590,17 @@ class _Reader:
     def _nearest_date(self, c: Candidate) -> tuple[DateMention | None, Token | None]:
         best = None
         superlative = _has_superlative(c.trigger)
-        alleged = c.trigger.dep_ == "pcomp" and c.trigger.head.lower_ == "of"  # "accused X on Monday of attacking"
+        alleged = _alleged(c.trigger)  # "accused X on Monday of attacking"
         for m, tok in self._sentence_dates(c.d, c.sent):
             if self.quoted[c.d][tok.i] and not self.quoted[c.d][c.trigger.i]:
                 continue
             if alleged and c.trigger.i not in {a.i for a in tok.ancestors} | {tok.i}:
                 continue  # the accusation's date is not the alleged act's
+            if tok.dep_ in ("compound", "nmod", "amod") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i != c.trigger.i \
+                    and tok.head.lemma_.lower() not in TIME_NOUNS | EVENT_NOUNS:
+                continue  # "the November 2024 ceasefire" dates the ceasefire, not this event
+            if _in_other_clause(tok, c.trigger):
+                continue  # "rebels, who launched drones in 2019": the relative clause's own date
             if m.since and superlative:
                 continue
             dist = _tree_distance(c.trigger, tok)
@@ -574,10 +613,13 @@ class _Reader:
         if not mention.follows_clause:
             # "two days later", "the next morning": from the last date before it in the sentence,
             # else from the last dated event told before this sentence
-            earlier = [m for m, _ in self._sentence_dates(c.d, c.sent) if m.resolved is not None and m.start < mention.start]
+            day_only = "day" not in mention.text.lower() or "days" in mention.text.lower()
+            earlier = [m for m, _ in self._sentence_dates(c.d, c.sent) if m.resolved is not None and m.start < mention.start
+                       and (m.resolved.precision == "day" or not day_only)]
             if earlier:
                 return earlier[-1].resolved
-            before = [o for o in cands if o.own_date and o.date is not None and o.quote_start < c.quote_start]
+            before = [o for o in cands if o.own_date and o.date is not None and o.quote_start < c.quote_start
+                      and o.date.precision == "day"]
             if before:
                 return max(before, key=lambda o: o.quote_start).date
             return self.lead.resolved if self.lead is not None else None
@@ -587,9 +629,12 @@ class _Reader:
                 continue
             if _descends_from(t, tok) != inside:
                 return m.resolved
-        if inside and self.lead is not None:
-            return self.lead.resolved
-        return None
+        if inside:
+            return self.lead.resolved if self.lead is not None else None
+        if _offset_governs_clause(tok):
+            return None  # "a day after X said ...": X's own date is unknown, so this one is too
+        before = [o for o in cands if o.own_date and o.date is not None and o.quote_start < c.quote_start]
+        return max(before, key=lambda o: o.quote_start).date if before else None  # "a day after the first strike"
 
     def _same_conflict(self, c: Candidate, cands: list[Candidate]) -> Candidate | None:
         if c.type != "strike":
@@ -605,12 +650,12 @@ class _Reader:
 
     def settle_talks(self, cands: list[Candidate]) -> list[Candidate]:
         """"spoke with" is a meeting when the two were together on a visit, else a call."""
-        visits = [c for c in cands if c.type == "visit" and c.date is not None]
+        visits = [c for c in cands if c.type == "visit" and c.date is not None and c.own_date]
         for c in cands:
             if c.type != "talk":
                 continue
             c.type = "call"
-            if c.date is None:
+            if c.date is None or any(t.lemma_.lower() in PHONE_WORDS for t in c.sent):
                 continue
             for v in visits:
                 if {v.source.code, v.target.code} == {c.source.code, c.target.code} and \
@@ -801,13 +846,55 @@ def _tree_distance(a: Token, b: Token) -> int:
         node, n = node.head, n + 1
 
 
+def _offset_word(anchor: Token) -> Token | None:
+    doc = anchor.doc
+    near = [t for t in [*anchor.subtree, *doc[max(0, anchor.i - 3): anchor.i + 4]] if t.lower_ in ("after", "before")]
+    return min(near, key=lambda t: abs(t.i - anchor.i)) if near else None
+
+
 def _descends_from(tok: Token, anchor: Token) -> bool:
-    """Whether ``tok`` sits in the clause that the preposition of a date offset governs."""
-    prep = anchor
-    for t in anchor.subtree:
-        if t.lower_ in ("after", "before"):
-            prep = t
-    return tok.i != prep.i and prep in tok.ancestors
+    """Whether ``tok`` sits in what the "after"/"before" of a date offset ("a day after X") governs."""
+    word = _offset_word(anchor)
+    if word is None:
+        return False
+    root = word.head if word.dep_ == "mark" else word  # "after the EU imposed": the clause's verb
+    if tok.i == word.i:
+        return False
+    return tok.i == root.i and root.i != word.i or root.i in {a.i for a in tok.ancestors}
+
+
+def _offset_governs_clause(anchor: Token) -> bool:
+    word = _offset_word(anchor)
+    if word is None:
+        return False
+    return word.dep_ == "mark" or not any(c.dep_ == "pobj" for c in word.children) or any(
+        c.dep_ in ("pcomp", "advcl", "ccomp") or c.pos_ in ("VERB", "AUX") for c in word.children)
+
+
+def _alleged(tok: Token) -> bool:
+    """Whether an act is what someone is accused of ("accused X of attacking", "of being behind attacks")."""
+    for node in [tok, *list(tok.ancestors)[:3]]:
+        if node.dep_ == "pcomp" and node.head.lower_ == "of":
+            return True
+    return False
+
+
+def _in_other_clause(date_tok: Token, trigger: Token) -> bool:
+    """Whether a date sits in a subordinate clause that does not hold the trigger.
+
+    A relative clause on the trigger noun itself, or on the subject whose complement
+    the trigger is ("The trip, which began on Tuesday, was a visit"), still dates it.
+    """
+    own = {trigger.i, *(a.i for a in trigger.ancestors)}
+    hosts = {trigger.i}
+    if trigger.dep_ == "attr":
+        hosts |= {c.i for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")}
+    node = date_tok
+    while node.head.i != node.i:
+        if node.dep_ in CLAUSES and node.i not in own:
+            return not (node.dep_ in ("relcl", "acl") and node.head.i in hosts)
+        node = node.head
+    return False
 
 
 def _unique(refs: list[Ref]) -> list[Ref]:

@@ -107,6 +107,8 @@ def _actor_rows(path: Path, kind: str, actors: dict[str, str], kinds: dict[str, 
             raise ArticleError(f"{path}:{row['_line']}: unknown actor code {row['code']!r}")
         if row["text"].isupper():  # acronyms match case-sensitively: "US" is not "us"
             exact[row["text"]] = code
+            if len(row["text"]) >= 4 and row["text"].isalpha():
+                exact[row["text"].title()] = code  # "Nato", "Opec" as some outlets write them
             continue
         key = normalize(row["text"])
         actors[key] = code
