@@ -66,3 +66,9 @@ def test_two_processes_give_the_same_events_as_one(tmp_path):
                         "--jobs", jobs, "--quiet"], cwd=ROOT, check=True, timeout=300)
         runs.append(out.read_bytes())
     assert runs[0] == runs[1] and json.loads(runs[0].splitlines()[0])["id"]
+
+
+def test_every_url_parameter_is_documented_in_the_readme():
+    from events.filters import PARAMS
+
+    assert all(f"`{p}`" in README for p in PARAMS), [p for p in PARAMS if f"`{p}`" not in README]
