@@ -406,7 +406,7 @@ class ActorIndex:
     def ref(self, d: int, tok: Token) -> Ref | None:
         return self.refs.get((d, tok.i))
 
-    def ref_of_phrase(self, d: int, head: Token, deep: bool = False) -> Ref | None:
+    def ref_of_phrase(self, d: int, head: Token, deep: bool = False, skip: set | None = None) -> Ref | None:
         """What the noun phrase headed by ``head`` stands for.
 
         The head itself, then its possessor, demonym or compound ("Russian attacks",
@@ -443,7 +443,7 @@ class ActorIndex:
             for tok in head.subtree:
                 if tok.i != head.i:
                     ref = self.refs.get((d, tok.i))
-                    if ref is not None and ref.code:
+                    if ref is not None and ref.code and ref.code not in (skip or ()):
                         return ref
         return None
 

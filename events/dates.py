@@ -51,7 +51,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
     ("offset", r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(?P<dir>after|before|later|earlier)\b"),
     ("relday", r"\b(?P<rel>(?:the\s+)?(?:next|following)\s+(?:day|morning|afternoon|evening|night)|"
                r"the\s+(?:previous|preceding)\s+(?:day|morning|night|evening)|"
-               r"(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|hours\s+later|(?:later|earlier)\s+that\s+day)\b"),
+               r"(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|hours\s+later|(?:later|earlier)\s+that\s+day|"
+               r"overnight(?!\s+(?:on|into|to|from)\b))\b"),
     ("relative", r"\b(?P<rel>(?:earlier|later)\s+this|last|this|past|previous)\s+(?P<unit>week|month|year)\b"),
     ("dayword", r"\b(?P<word>today|yesterday|tonight|last\s+night|this\s+morning|this\s+afternoon|this\s+evening|"
                 r"earlier\s+today|the\s+day\s+before\s+yesterday)\b"),
@@ -206,7 +207,8 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
                 offset = relativedelta(**{unit + "s": sign * n})
             elif kind == "relday":
                 rel = m.group("rel").lower()
-                days = 1 if ("next" in rel or "following" in rel) else -1 if ("previous" in rel or "preceding" in rel) else 0
+                days = 1 if ("next" in rel or "following" in rel) else -1 if (
+                    "previous" in rel or "preceding" in rel or rel == "overnight") else 0
                 offset = relativedelta(days=days)
             else:
                 resolved = _resolve(kind, m, published)

@@ -273,6 +273,8 @@ class _Reader:
             elif kind in ("object_person", "object_actor"):
                 obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
                 ref = self.index.ref_of_phrase(d, obj, deep=True) if obj is not None else None
+                if kind == "object_actor" and ref is None and obj is not None and _names_place(obj):
+                    continue  # "hit the village of Agdam": a place the lexicons do not know
                 if ref is None or (kind == "object_person" and ref.person is None):
                     return False
         return True
@@ -338,8 +340,10 @@ class _Reader:
         return False
 
     def _roles(self, trig: Trigger, tok: Token, verb: Token | None, d: int) -> tuple[list[Ref], list[Ref]]:
-        ref = self.index.ref_of_phrase
         sources: list[Ref] = []
+
+        def ref(d: int, head: Token, deep: bool = False) -> Ref | None:
+            return self.index.ref_of_phrase(d, head, deep=deep, skip={s.code for s in sources})
         targets: list[Ref] = []
         deep = trig.type in ("strike", "statement", "sanction", "visit", "aid")
         passive_agent = None
@@ -385,6 +389,8 @@ class _Reader:
         else:  # "a visit by an Israeli official to Ukraine": the place hangs off the agent
             holders += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "of")
                         for g in c.children if g.dep_ == "pobj"]
+            if tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+                holders.append(tok.head)  # "carried out strikes on X", "held talks with X"
         for spec in trig.target:
             if targets:
                 break
@@ -511,13 +517,13 @@ class _Reader:
         return [], []
 
     def _unknown_place(self, tok: Token, trig: Trigger) -> bool:
-        """Whether the act names a place the lexicons do not know ("a strike on Bat Yam")."""
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in trig.target:
-                for obj in c.children:
-                    if obj.dep_ == "pobj" and (obj.pos_ == "PROPN" or obj.ent_type_ in ("GPE", "LOC", "FAC")):
-                        return True
-        return False
+        """Whether the act names a place the lexicons do not know ("a strike on Bat Yam",
+        "shelled the village of Chinari")."""
+        objects = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in trig.target
+                   for g in c.children if g.dep_ == "pobj"]
+        if "dobj" in trig.target:
+            objects += [c for c in tok.children if c.dep_ == "dobj"]
+        return any(_names_place(o) for o in objects)
 
     def _other_state_in_sentence(self, d: int, sent: Span, sources: list[Ref]) -> list[Ref]:
         codes = {s.code for s in sources}
@@ -621,7 +627,7 @@ class _Reader:
             before = [o for o in cands if o.own_date and o.date is not None and o.quote_start < c.quote_start
                       and o.date.precision == "day"]
             if before:
-                return max(before, key=lambda o: o.quote_start).date
+                return max(before, key=lambda o: (o.quote_start, o.trigger.i)).date
             return self.lead.resolved if self.lead is not None else None
         inside = _descends_from(c.trigger, tok)
         for m, t in self._sentence_dates(c.d, c.sent):
@@ -871,6 +877,14 @@ def _offset_governs_clause(anchor: Token) -> bool:
         c.dep_ in ("pcomp", "advcl", "ccomp") or c.pos_ in ("VERB", "AUX") for c in word.children)
 
 
+def _names_place(obj: Token) -> bool:
+    """"Bat Yam", "the village of Chinari", "Tavush province": a proper-noun place."""
+    if obj.pos_ == "PROPN" or obj.ent_type_ in ("GPE", "LOC", "FAC"):
+        return True
+    return any(g.pos_ == "PROPN" and g.dep_ in ("pobj", "compound") for c in obj.children
+               for g in ([c] if c.dep_ == "compound" else c.children if c.dep_ == "prep" and c.lower_ == "of" else []))
+
+
 def _alleged(tok: Token) -> bool:
     """Whether an act is what someone is accused of ("accused X of attacking", "of being behind attacks")."""
     for node in [tok, *list(tok.ancestors)[:3]]:
@@ -891,7 +905,7 @@ def _in_other_clause(date_tok: Token, trigger: Token) -> bool:
         hosts |= {c.i for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")}
     node = date_tok
     while node.head.i != node.i:
-        if node.dep_ in CLAUSES and node.i not in own:
+        if node.dep_ in CLAUSES and node.i not in own and (node.dep_ != "pcomp" or node.head.lower_ == "of"):
             return not (node.dep_ in ("relcl", "acl") and node.head.i in hosts)
         node = node.head
     return False

@@ -6,11 +6,14 @@ browser stays small whatever the store holds; the returned note says so.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
+import re
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,21 +36,64 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+_TEXTWRAP_SPECIAL = re.compile(r"[^\S ]|-|  ")  # whitespace but a single space, or a hyphen
+
+
+def _wrap_lines(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width)``, with a fast path for plain prose.
+
+    Text of words separated by single spaces, without hyphens or other whitespace (tabs,
+    newlines, no-break spaces) and with no word longer than ``width``, is wrapped greedily here (what textwrap does for it, ~10x faster);
+    anything else goes through textwrap itself.
+    """
+    if not text:
+        return []
+    if text[0] == " " or text[-1] == " " or _TEXTWRAP_SPECIAL.search(text):
+        return textwrap.wrap(text, width=width)
+    if len(text) <= width:
+        return [text]
+    words = text.split(" ")
+    lines: list[str] = []
+    line = words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    if len(line) > width or any(len(w) > width for w in words):
+        return textwrap.wrap(text, width=width)
+    lines.append(line)
+    return lines
+
+
 def wrap(text: str, width: int = QUOTE_WIDTH, lines: int = QUOTE_LINES) -> str:
     """Escaped text broken into lines of ``width`` for a hover label."""
-    parts = textwrap.wrap(str(text), width=width) or [""]
+    parts = _wrap_lines(str(text), width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] += " …"
     return "<br>".join(esc(p) for p in parts)
 
 
-def date_label(row) -> str:
-    """'23 Jul 2025', 'week of 14 Jul 2025', 'Jun 2025', '2022', '22 Jul 2025 – 23 Jul 2025', 'undated'."""
-    if pd.isna(row["start"]):
+def _months() -> dict[int, str]:
+    """Month abbreviations as ``strftime('%b')`` writes them now (it follows the C locale)."""
+    return {m: dt.date(2000, m, 1).strftime("%b") for m in range(1, 13)}
+
+
+def _date_text(start, prec, end, months: dict[int, str] | None = None) -> str:
+    if pd.isna(start):
         return "undated"
-    start, prec = row["start"], row["precision"]
-    if prec == "year":
+    if months is not None and start.year >= 1000:  # same text as strftime, without calling it per event
+        if prec == "year":
+            text = f"{start.year}"
+        elif prec == "month":
+            text = f"{months[start.month]} {start.year}"
+        elif prec == "week":
+            text = f"week of {start.day} {months[start.month]} {start.year}"
+        else:
+            text = f"{start.day} {months[start.month]} {start.year}"
+    elif prec == "year":
         text = f"{start.year}"
     elif prec == "month":
         text = start.strftime("%b %Y")
@@ -55,10 +101,14 @@ def date_label(row) -> str:
         text = "week of " + start.strftime("%d %b %Y").lstrip("0")
     else:
         text = start.strftime("%d %b %Y").lstrip("0")
-    end = row.get("date_end")
     if isinstance(end, str) and end:
         text += " – " + pd.Timestamp(end).strftime("%d %b %Y").lstrip("0")
     return text
+
+
+def date_label(row) -> str:
+    """'23 Jul 2025', 'week of 14 Jul 2025', 'Jun 2025', '2022', '22 Jul 2025 – 23 Jul 2025', 'undated'."""
+    return _date_text(row["start"], row["precision"], row.get("date_end"))
 
 
 def _who(code: object, person: object) -> str:
@@ -66,24 +116,41 @@ def _who(code: object, person: object) -> str:
     return f"{esc(code)}{person_text}"
 
 
-def hover_text(row) -> str:
-    """The hover label of one event: date and how, type and actors, the quote, the article."""
-    lines = [f"<b>{esc(date_label(row))}</b> · {esc(row['precision'] or 'no date')}"]
-    if isinstance(row.get("date_text"), str) and row["date_text"]:
-        lines.append(f"from “{esc(row['date_text'])}” → {esc(date_label(row))}")
-    lines.append(f"<b>{esc(row['type'])}</b>: {_who(row['source'], row['source_person'])} → "
-                 f"{_who(row['target'], row['target_person'])}")
-    lines.append("“" + wrap(row["quote"]) + "”")
-    title = row.get("article_title")
-    published = row.get("article_published")
-    source = f"<i>{wrap(title, lines=2)}</i>" if isinstance(title, str) and title else esc(row["article"])
+def _hover(start, precision, date_end, date_text, etype, source, source_person, target, target_person, quote, article,
+           title, published, n, months: dict[int, str] | None = None) -> str:
+    label = esc(_date_text(start, precision, date_end, months))
+    lines = [f"<b>{label}</b> · {esc(precision or 'no date')}"]
+    if isinstance(date_text, str) and date_text:
+        lines.append(f"from “{esc(date_text)}” → {label}")
+    lines.append(f"<b>{esc(etype)}</b>: {_who(source, source_person)} → {_who(target, target_person)}")
+    lines.append("“" + wrap(quote) + "”")
+    text = f"<i>{wrap(title, lines=2)}</i>" if isinstance(title, str) and title else esc(article)
     if isinstance(published, str) and published:
-        source += f", published {esc(published)}"
-    lines.append(source)
-    n = row.get("n_articles", 1)
+        text += f", published {esc(published)}"
+    lines.append(text)
     if isinstance(n, int | float) and n > 1:
         lines.append(f"told by {int(n)} articles")
     return "<br>".join(lines)
+
+
+_HOVER_FIELDS = ("start", "precision", "date_end", "date_text", "type", "source", "source_person", "target",
+                 "target_person", "quote", "article", "article_title", "article_published", "n_articles")
+_HOVER_REQUIRED = frozenset({"start", "precision", "type", "source", "source_person", "target", "target_person",
+                             "quote", "article"})
+
+
+def hover_text(row) -> str:
+    """The hover label of one event: date and how, type and actors, the quote, the article."""
+    return _hover(*(row[c] if c in _HOVER_REQUIRED else row.get(c, 1 if c == "n_articles" else None)
+                    for c in _HOVER_FIELDS))
+
+
+def hover_texts(df: pd.DataFrame) -> list[str]:
+    """``hover_text`` of every row of ``df``, column-wise: no per-row Series, strftime or textwrap."""
+    n = len(df)
+    cols = [df[c].tolist() if c in df.columns else [1 if c == "n_articles" else None] * n for c in _HOVER_FIELDS]
+    months = _months()
+    return [_hover(*values, months=months) for values in zip(*cols)]
 
 
 def _lanes(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
@@ -97,12 +164,27 @@ def _lanes(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
     return df.assign(lane=df["type"])
 
 
-def _lane_order(points: pd.DataFrame, lanes: str) -> list[str]:
+def _lane_values(df: pd.DataFrame, lanes: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lane, type, start) of every point, as ``_lanes`` orders them, without copying the frame."""
+    types, starts = df["type"].to_numpy(dtype=object), df["start"].to_numpy()
+    if lanes == "actor":
+        other = (df["target"] != df["source"]).to_numpy()
+        lane = np.concatenate([df["source"].to_numpy(dtype=object), df["target"].to_numpy(dtype=object)[other]])
+        return lane, np.concatenate([types, types[other]]), np.concatenate([starts, starts[other]])
+    return df["pair" if lanes == "pair" else "type"].to_numpy(dtype=object), types, starts
+
+
+def _order(lane: np.ndarray, lanes: str) -> list[str]:
+    codes, uniques = pd.factorize(lane)
     if lanes == "type":
-        present = set(points["lane"])
+        present = set(uniques)
         return [t for t in EVENT_TYPES if t in present]
-    counts = points["lane"].value_counts()
-    return sorted(counts.index, key=lambda k: (-counts[k], k))
+    counts = dict(zip(uniques, np.bincount(codes, minlength=len(uniques)).tolist()))
+    return sorted(counts, key=lambda k: (-counts[k], k))
+
+
+def _lane_order(points: pd.DataFrame, lanes: str) -> list[str]:
+    return _order(points["lane"].to_numpy(dtype=object), lanes)
 
 
 def _period_for(n_groups: dict[str, int]) -> str:
@@ -117,81 +199,120 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
 
     Day-precision events are markers; week, month and year precision are drawn as a bar
     over their whole interval with a hollow marker at its middle. ``customdata[0]`` of
-    each point is its event id.
+    each point is its event id. Beyond ``MAX_POINTS`` points the events are grouped by
+    period before anything per event is built, so the cost stays flat as ``df`` grows.
     """
-    dated = df.dropna(subset=["start"])
-    fig = go.Figure()
-    note = None
-    if dated.empty:
-        return _layout(fig, [], 300), None
+    has_start = df["start"].notna().to_numpy()
+    if not has_start.any():
+        return _layout(go.Figure(), [], 300), None
+    n_points = int(has_start.sum())
+    if lanes == "actor":
+        n_points += int((has_start & (df["target"] != df["source"]).to_numpy()).sum())
+    if n_points > MAX_POINTS:
+        lane, types, starts = _lane_values(df[has_start], lanes)
+        order = _order(lane, lanes)
+        fig, note = _grouped(lane, types, starts, order)
+        return _layout(fig, order, _height(order)), note
+    dated = df[has_start]
+    hover = np.array(hover_texts(dated), dtype=object)
     points = _lanes(dated, lanes)
     order = _lane_order(points, lanes)
     position = {lane: i for i, lane in enumerate(order)}
-    if len(points) > MAX_POINTS:
-        fig, note = _grouped(points, order, position)
-        return _layout(fig, order, _height(order)), note
-    points = points.copy()
-    span = points["precision"].isin(["week", "month", "year"]) | points["date_end"].notna()
-    mid = points["start"] + (points["end"] + pd.Timedelta(days=1) - points["start"]) / 2
-    points["x"] = mid.where(span, points["start"])
-    points["y"] = points["lane"].map(position).astype(float)
+    if lanes == "actor":
+        hover = np.concatenate([hover, hover[(dated["target"] != dated["source"]).to_numpy()]])
+    span = (points["precision"].isin(["week", "month", "year"]) | points["date_end"].notna()).to_numpy()
+    start, end = points["start"], points["end"]
+    mid = start + (end + pd.Timedelta(days=1) - start) / 2
+    x = mid.where(span, start)
+    y = points["lane"].map(position).astype(float)
     # spread events on the same lane and day so none hides another
-    rank = points.groupby(["lane", points["x"].dt.date]).cumcount()
-    size = points.groupby(["lane", points["x"].dt.date])["id"].transform("count")
-    points["y"] += ((rank - (size - 1) / 2) * 0.18).clip(-0.4, 0.4)
-    points["hover"] = [hover_text(r) for _, r in points.iterrows()]
+    day = [points["lane"], x.dt.normalize()]
+    rank = points.groupby(day).cumcount()
+    size = points.groupby(day)["id"].transform("count")
+    y += ((rank - (size - 1) / 2) * 0.18).clip(-0.4, 0.4)
+    ids, precisions = points["id"].to_numpy(dtype=object), points["precision"].to_numpy(dtype=object)
+    by_type = pd.Series(np.arange(len(points))).groupby(points["type"].to_numpy(dtype=object)).indices
+    data = []
     for etype in EVENT_TYPES:
-        sub = points[points["type"] == etype]
-        if sub.empty:
+        rows = by_type.get(etype)
+        if rows is None:
             continue
         colour = TYPE_COLOURS[etype]
-        spans = sub[span.loc[sub.index]]
-        if not spans.empty:
-            xs, ys = [], []
-            for _, r in spans.iterrows():
-                xs += [r["start"], r["end"] + pd.Timedelta(days=1), None]
-                ys += [r["y"], r["y"], None]
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": 9}, opacity=0.35,
-                                     hoverinfo="skip", showlegend=False, legendgroup=etype, name=etype))
-        fig.add_trace(go.Scatter(
-            x=sub["x"], y=sub["y"], mode="markers", name=etype, legendgroup=etype,
-            marker={"color": colour, "size": 12, "symbol": ["circle-open" if s else "circle" for s in span.loc[sub.index]],
-                    "line": {"width": 2.5, "color": colour}},
-            customdata=list(zip(sub["id"], sub["precision"])),
-            hovertext=sub["hover"], hovertemplate="%{hovertext}<extra></extra>",
-            selectedpoints=None,
-        ))
-    if selected is not None and selected in set(points["id"]):
-        sel = points[points["id"] == selected]
-        fig.add_trace(go.Scatter(x=sel["x"], y=sel["y"], mode="markers", hoverinfo="skip", showlegend=False,
-                                 marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#222"}}))
-    return _layout(fig, order, _height(order)), note
+        spans = rows[span[rows]]
+        if len(spans):
+            xs = np.empty(3 * len(spans), dtype=object)
+            xs[0::3] = start.iloc[spans].tolist()
+            xs[1::3] = (end.iloc[spans] + pd.Timedelta(days=1)).tolist()
+            ys = np.empty(3 * len(spans), dtype=object)
+            ys[0::3] = ys[1::3] = y.iloc[spans].tolist()
+            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": colour, "width": 9},
+                         "opacity": 0.35, "hoverinfo": "skip", "showlegend": False, "legendgroup": etype, "name": etype})
+        customdata = np.empty((len(rows), 2), dtype=object)
+        customdata[:, 0], customdata[:, 1] = ids[rows], precisions[rows]
+        data.append({
+            "type": "scatter", "x": x.iloc[rows], "y": y.iloc[rows], "mode": "markers", "name": etype,
+            "legendgroup": etype,
+            "marker": {"color": colour, "size": 12, "symbol": np.where(span[rows], "circle-open", "circle").astype(object),
+                       "line": {"width": 2.5, "color": colour}},
+            "customdata": customdata, "hovertext": hover[rows], "hovertemplate": "%{hovertext}<extra></extra>",
+            "selectedpoints": None,
+        })
+    if selected is not None and selected in set(ids):
+        sel = np.flatnonzero(ids == selected)
+        data.append({"type": "scatter", "x": x.iloc[sel], "y": y.iloc[sel], "mode": "markers", "hoverinfo": "skip",
+                     "showlegend": False,
+                     "marker": {"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#222"}}})
+    return _layout(go.Figure(data=data), order, _height(order)), None
 
 
-def _grouped(points: pd.DataFrame, order: list[str], position: dict[str, int]) -> tuple[go.Figure, str]:
-    starts = points["start"]
-    groups = {p: points.groupby(["lane", "type", starts.dt.to_period(p)]).ngroups for p in ("W", "M", "Y")}
-    period = _period_for(groups)
+def _grouped(lane: np.ndarray, types: np.ndarray, starts: np.ndarray, order: list[str]) -> tuple[go.Figure, str]:
+    """Events counted per (lane, type, period), sorted by lane, type and period as a groupby would."""
+    position = {name: i for i, name in enumerate(order)}
+    lane_code, lane_names = pd.factorize(lane, sort=True)
+    type_code, type_names = pd.factorize(types, sort=True)
+    day_code, days = pd.factorize(starts)  # few distinct days: periods are computed per day, not per event
+    days = pd.Series(days)
+    base = lane_code.astype(np.int64) * len(type_names) + type_code
+
+    def groups(period: str) -> tuple[np.ndarray, np.ndarray]:
+        ordinal = days.dt.to_period(period).array.asi8[day_code]
+        lo = int(ordinal.min())
+        return np.unique(base * (int(ordinal.max()) - lo + 1) + (ordinal - lo), return_counts=True)
+
+    period, keys, counts = "Y", None, None
+    for candidate in ("W", "M", "Y"):
+        keys, counts = groups(candidate)
+        if len(keys) <= MAX_POINTS:
+            period = candidate
+            break
     word = {"W": "week", "M": "month", "Y": "year"}[period]
-    g = points.assign(period=starts.dt.to_period(period)).groupby(["lane", "type", "period"]).size().reset_index(name="n")
+    ordinal = days.dt.to_period(period).array.asi8[day_code]
+    lo, width = int(ordinal.min()), int(ordinal.max()) - int(ordinal.min()) + 1
+    g = pd.DataFrame({"lane": lane_names[keys // width // len(type_names)],
+                      "type": type_names[keys // width % len(type_names)],
+                      "period": pd.PeriodIndex.from_ordinals(keys % width + lo, freq=period),
+                      "n": counts})
     g["x"] = g["period"].dt.start_time
     g["y"] = g["lane"].map(position).astype(float)
-    fig = go.Figure()
     biggest = max(int(g["n"].max()), 1)
+    data = []
     for etype in EVENT_TYPES:
         sub = g[g["type"] == etype]
         if sub.empty:
             continue
-        hover = [f"<b>{n} {esc(etype)} event{'s' * (n != 1)}</b><br>{esc(lane)}, {word} of {x:%d %b %Y}"
-                 for n, lane, x in zip(sub["n"], sub["lane"], sub["x"])]
-        fig.add_trace(go.Scatter(
-            x=sub["x"], y=sub["y"], mode="markers", name=etype,
-            marker={"color": TYPE_COLOURS[etype], "size": 6 + 22 * (sub["n"] / biggest) ** 0.5, "opacity": 0.8},
-            customdata=[[""] for _ in range(len(sub))], hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        ))
-    note = (f"{len(points):,} points are too many to draw one by one: they are grouped by {word} "
+        labels: dict[pd.Timestamp, str] = {}
+        hover = [f"<b>{n} {esc(etype)} event{'s' * (n != 1)}</b><br>{esc(lane)}, {word} of "
+                 f"{labels[x] if x in labels else labels.setdefault(x, f'{x:%d %b %Y}')}"
+                 for n, lane, x in zip(sub["n"].tolist(), sub["lane"].tolist(), sub["x"].tolist())]
+        data.append({
+            "type": "scatter", "x": sub["x"], "y": sub["y"], "mode": "markers", "name": etype,
+            "marker": {"color": TYPE_COLOURS[etype], "size": 6 + 22 * (sub["n"] / biggest) ** 0.5, "opacity": 0.8},
+            "customdata": np.full((len(sub), 1), "", dtype=object), "hovertext": np.array(hover, dtype=object),
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        })
+    note = (f"{len(lane):,} points are too many to draw one by one: they are grouped by {word} "
             f"(marker size = number of events). Narrow the filters to see single events and their quotes.")
-    return fig, note
+    return go.Figure(data=data), note
 
 
 def _height(order: list[str]) -> int:
