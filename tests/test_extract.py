@@ -169,3 +169,44 @@ def test_a_day_after_moves_the_date_of_the_other_event(events_of):
             "Uganda's president met Kenyan President Paul Mwangi a day after Kenya condemned Somalia on Tuesday.")
     events = {(e.type, e.source, e.target): e.date for e in events_of(text, PUB)}
     assert events[("agreement", "KEN", "UGA")] == "2024-03-05"
+
+
+CONTEXT_CASES = [
+    ("ROME, 6 March 2024 (AFP) - Italy and Tunisia signed a migration agreement on Tuesday.",
+     {("agreement", "ITA", "TUN", "2024-03-05", "day")}, "a wire dateline is not part of the first sentence"),
+    ("Dutch Prime Minister Eva Smit landed in Jakarta late on March 4 and met Indonesian President Budi Santoso the next morning.",
+     {("visit", "NLD", "IDN", "2024-03-04", "day"), ("meeting", "NLD", "IDN", "2024-03-05", "day")},
+     "'the next morning' is the day after the date before it"),
+    ("Egypt struck a convoy in Libya on March 1. Libya retaliated two days later with drone strikes on Egypt.",
+     {("strike", "EGY", "LBY", "2024-03-01", "day"), ("strike", "LBY", "EGY", "2024-03-03", "day")},
+     "'two days later' counts from the previous dated event"),
+    ("The Moldovan ministry said on Tuesday that Russian drones had struck the village of Larga overnight.",
+     {("strike", "RUS", "MDA", "2024-03-04", "day")}, "'overnight' is the night before the report; unknown village"),
+    ("Chile and Peru are old rivals. The two countries signed a fisheries treaty on Monday.",
+     {("agreement", "CHL", "PER", "2024-03-04", "day")}, "'the two countries' are the article's two states"),
+    ("Russian forces shelled Kharkiv on Monday, officials said.",
+     {("strike", "RUS", "UKR", "2024-03-04", "day")}, "a city from the gazetteer is a place in its state"),
+    ("Vietnam held talks with Laos on Monday about the river.",
+     {("meeting", "VNM", "LAO", "2024-03-04", "day")}, "'held talks with': the light verb's preposition"),
+    ("Japan lodged a protest with Beijing on Tuesday.",
+     {("statement", "JPN", "CHN", "2024-03-05", "day")}, "a protest lodged with a capital"),
+    ("The Iranian navy seized a tanker in the Gulf of Oman on Monday.", set(), "the Gulf of Oman is a sea, not Oman"),
+    ("North Korea fired two missiles into the sea during military drills on Monday.", set(), "drills are no strike"),
+    ("Ghana accused Togo on Monday of shelling a border post.",
+     {("statement", "GHA", "TGO", "2024-03-04", "day")}, "an accusation; the alleged shelling has no target state"),
+    ("Greece condemned Turkey on Monday over ships that it sent to the area in 2020.",
+     {("statement", "GRC", "TUR", "2024-03-04", "day")}, "a date in a relative clause is that clause's"),
+    ("Serbia criticized Kosovo on Tuesday for breaking the November 2022 agreement.",
+     {("statement", "SRB", "XKX", "2024-03-05", "day")}, "'the November 2022 agreement' dates the agreement only"),
+    ("Swiss President Anna Keller arrived in Vienna on Monday. She spoke by telephone with the Austrian chancellor, "
+     "Karl Huber, on Tuesday.",
+     {("visit", "CHE", "AUT", "2024-03-04", "day"), ("call", "CHE", "AUT", "2024-03-05", "day")},
+     "'by telephone' is a call even during a visit"),
+    ("Peru imposed sanctions on Bolivia on Monday. Chile discussed sanctions on Bolivia on Tuesday but did not agree.",
+     {("sanction", "PER", "BOL", "2024-03-04", "day")}, "sanctions discussed are not imposed"),
+]
+
+
+@pytest.mark.parametrize("text,expected,why", CONTEXT_CASES, ids=[c[2] for c in CONTEXT_CASES])
+def test_context_rules_place_date_and_read_events(events_of, text, expected, why):
+    assert {t for t in _tuples(events_of(text, PUB)) if t[3]} == expected
