@@ -285,8 +285,8 @@ class ActorIndex:
         codes, places = self.codes_in_doc[d], self.places_in_doc[d]
         for tok in ent.sent:
             if tok.i in codes and tok.i not in places and ent.start > tok.i - 40:
-                if tok.dep_ in ("pobj", "dobj", "dative") or tok.head.dep_ in ("pobj", "dobj", "dative"):
-                    continue
+                if _in_object(tok):
+                    continue  # "held talks with Brazilian President X": the other side
                 return codes[tok.i]
         return None
 
@@ -356,6 +356,8 @@ class ActorIndex:
                     if ref is not None:
                         self.refs[key] = ref
                     continue
+                if any(c.dep_ in ("amod", "compound", "poss") and (d, c.i) in self.refs for c in tok.children):
+                    continue  # "the Polish minister" is someone else than "the minister" met before
                 if tok.pos_ == "NOUN" and low in {t.split()[-1] for t in self.lex.titles} and \
                         any(c.lower_ == "the" for c in tok.children) and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
                     person = state.person_with_title(low, self, d)
@@ -485,6 +487,16 @@ class _Discourse:
             if person.title and word in person.title:
                 return person
         return self.last_subject if word in ("minister", "president", "ambassador", "envoy", "leader") else None
+
+
+def _in_object(tok: Token) -> bool:
+    """Whether a token sits in an object or prepositional phrase of its clause."""
+    node = tok
+    while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        if node.dep_ in ("pobj", "dobj", "dative"):
+            return True
+        node = node.head
+    return False
 
 
 def _clause_subject_person(tok: Token) -> str | None:

@@ -53,7 +53,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) 
                r"the\s+(?:previous|preceding)\s+(?:day|morning|night|evening)|"
                r"(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)|hours\s+later|(?:later|earlier)\s+that\s+day|"
                r"overnight(?!\s+(?:on|into|to|from)\b))\b"),
-    ("relative", r"\b(?P<rel>(?:earlier|later)\s+this|last|this|past|previous)\s+(?P<unit>week|month|year)\b"),
+    ("future", r"\blater\s+this\s+(?:week|month|year)\b"),
+    ("relative", r"\b(?P<rel>earlier\s+this|last|this|past|previous)\s+(?P<unit>week|month|year)\b"),
     ("dayword", r"\b(?P<word>today|yesterday|tonight|last\s+night|this\s+morning|this\s+afternoon|this\s+evening|"
                 r"earlier\s+today|the\s+day\s+before\s+yesterday)\b"),
     ("weekday", r"\b(?P<last>last\s+)?" + _WEEKDAY + r"\b"),
@@ -201,6 +202,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
                 continue
             offset = None
             resolved = None
+            if kind == "future":  # "later this year": not yet happened
+                taken.append((m.start(), m.end()))
+                continue
             if kind == "offset":
                 n, unit = _number(m.group("num")), m.group("unit").lower()
                 sign = 1 if m.group("dir").lower() in ("after", "later") else -1

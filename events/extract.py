@@ -107,6 +107,7 @@ def extract_parsed(article: Article, parsed: list[tuple[Paragraph, Doc]], lex: L
     index = ActorIndex.build(lex, docs, quoted)
     reader = _Reader(article, parsed, quoted, index, lex)
     cands = reader.candidates()
+    cands = reader.resolve_event_objects(cands)
     reader.settle_dates(cands)
     cands = reader.settle_talks(cands)
     merged = merge(cands)
@@ -123,6 +124,7 @@ class _Reader:
         self.lex = lex
         self.dates: dict[tuple[int, int], list[tuple[DateMention, Token]]] = {}
         self.anaphors: list[tuple[str, int, int]] = []
+        self.event_objects: list = []
         self.lead: DateMention | None = None
 
     # -- dates in sentences ---------------------------------------------------------------
@@ -188,10 +190,15 @@ class _Reader:
             return []  # missiles fired in a drill or test are no strike
         sources, targets = self._roles(trig, tok, verb, d)
         if not sources and not targets and trig.pos == "NOUN" and any(
-                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these") for c in tok.children):
             # "The agreement, signed on Monday, ...": a later mention of an event already told
             self.anaphors.append((trig.type, para.start + sent.start_char, para.start + sent.end_char))
             return []
+        if trig.type == "strike" and trig.pos == "NOUN" and tok.dep_ == "dobj" and \
+                tok.head.lemma_.lower() in self.lex.word_sets.get("condemn", frozenset()) and \
+                not any(c.dep_ in ("poss", "amod", "compound") and self.index.ref(d, c) for c in tok.children) and any(
+                c.dep_ == "det" and c.lower_ in ("the", "these", "this", "that") for c in tok.children):
+            self.event_objects.append((tok, d, sent, para, trig))
         if not sources:
             return []
         if not targets and trig.type in SYMMETRIC_TYPES | {"talk"} and len(sources) > 1:
@@ -450,6 +457,8 @@ class _Reader:
                             targets += self._coordinated_modifiers(o, d)
         targets = [t for t in targets if t.code]
         sources = [r for r in sources if not r.place]  # a city is where things happen, not who acts
+        if not targets and sources and trig.pos == "VERB" and trig.type in ("aid", "statement") and tok.dep_ == "conj":
+            targets = self._sibling_target(tok, d, {s.code for s in sources})  # "met X's minister and pledged aid"
         if not targets and sources and trig.pos == "VERB" and not any(c.dep_ == "dobj" for c in tok.children) and (
                 trig.type == "aid" or tok.lemma_.lower() in self.lex.word_sets.get("appeal", frozenset())):
             targets = self._state_in_complement(tok, d, {s.code for s in sources})
@@ -468,6 +477,17 @@ class _Reader:
                     if r is not None and r.code:
                         out.append(r)
         return out
+
+    def _sibling_target(self, tok: Token, d: int, own: set[str | None]) -> list[Ref]:
+        head = tok.head
+        for c in head.children:
+            objs = [c] if c.dep_ == "dobj" else [g for g in c.children if g.dep_ == "pobj"] if (
+                c.dep_ == "prep" and c.lower_ == "with") else []
+            for o in objs:
+                r = self.index.ref_of_phrase(d, o)
+                if r is not None and r.code and r.code not in own:
+                    return [r]
+        return []
 
     def _state_in_complement(self, tok: Token, d: int, own: set[str | None]) -> list[Ref]:
         """"warned that the Syrian government would pay", "pledged $100m to help pay Lebanese soldiers":
@@ -583,15 +603,35 @@ class _Reader:
                 c.date = replace(earlier.date, how=f"same conflict as an earlier strike dated '{earlier.date.text}'")
                 c.date_how = c.date.how
                 c.confidence = 0.6
-            elif self.lead is not None and self.lead.resolved is not None:
-                r = self.lead.resolved
-                c.date = replace(r, how=f"no date in the sentence: the article's lead date '{r.text}'")
+            elif (story := self._story_date(c)) is not None:
+                c.date = replace(story, how=f"no date in the sentence: the story's last date before it, '{story.text}'")
                 c.date_how = c.date.how
                 c.confidence = 0.7
             else:
                 c.date = ResolvedDate(pub, pub, "day", "", "no date expression in the article: publication date")
                 c.date_how = c.date.how
                 c.confidence = 0.5
+
+    def _story_date(self, c: Candidate) -> ResolvedDate | None:
+        """The day the story is at when an event's sentence has no date: the last recent,
+        day-precision date of a main clause before it ("On Wednesday, X held talks ..."),
+        else the article's lead date."""
+        pub = self.article.published
+        best: ResolvedDate | None = None
+        for d, (para, doc) in enumerate(self.parsed):
+            if not para.is_prose:
+                continue
+            for sent in doc.sents:
+                if para.start + sent.start_char >= c.quote_start:
+                    return best or (self.lead.resolved if self.lead is not None else None)
+                for m, tok in self._sentence_dates(d, sent):
+                    r = m.resolved
+                    if r is None or r.precision != "day" or pub is None or not (pub - LEAD_DATE_WINDOW <= r.start <= pub):
+                        continue
+                    if self.quoted[d][tok.i] or any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors]):
+                        continue
+                    best = r
+        return best or (self.lead.resolved if self.lead is not None else None)
 
     def _nearest_date(self, c: Candidate) -> tuple[DateMention | None, Token | None]:
         best = None
@@ -670,6 +710,24 @@ class _Reader:
                     c.date_how += "; in person: during a visit"
                     break
         return cands
+
+    def resolve_event_objects(self, cands: list[Candidate]) -> list[Candidate]:
+        """"X condemned the strikes": a statement about an event told before is addressed to its actor."""
+        out = list(cands)
+        for tok, d, sent, para, _trig in self.event_objects:
+            verb = tok.head
+            subj = _subject(verb)
+            src = self.index.ref_of_phrase(d, subj) if subj is not None else None
+            if src is None or not src.code:
+                continue
+            start = para.start + sent.start_char
+            kinds = [c for c in cands if c.type == "strike" and c.quote_start < start and c.source.code != src.code]
+            if not kinds:
+                continue
+            earlier = max(kinds, key=lambda c: (c.quote_start, c.trigger.i))
+            out.append(Candidate("statement", src, Ref(earlier.source.code), verb, d, sent, start,
+                                 para.start + sent.end_char, perfect=_is_perfect(verb), confidence=0.7))
+        return out
 
     def attach_anaphors(self, merged: list[Candidate]) -> None:
         """Add "the call", "the agreement" sentences as mentions of the latest such event before them."""

@@ -10,7 +10,6 @@ import datetime as dt
 import html
 import json
 import math
-import re
 import textwrap
 
 import numpy as np
@@ -36,33 +35,33 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-_TEXTWRAP_SPECIAL = re.compile(r"[^\S ]|-|  ")  # whitespace but a single space, or a hyphen
-
-
 def _wrap_lines(text: str, width: int) -> list[str]:
     """``textwrap.wrap(text, width)``, with a fast path for plain prose.
 
     Text of words separated by single spaces, without hyphens or other whitespace (tabs,
-    newlines, no-break spaces) and with no word longer than ``width``, is wrapped greedily here (what textwrap does for it, ~10x faster);
-    anything else goes through textwrap itself.
+    newlines, no-break spaces: none of them is printable) and with no word longer than
+    ``width`` is wrapped greedily here, as textwrap does it but ~10x faster; anything else
+    goes through textwrap itself.
     """
     if not text:
         return []
-    if text[0] == " " or text[-1] == " " or _TEXTWRAP_SPECIAL.search(text):
+    if len(text) <= width and text.isprintable() and " " not in (text[0], text[-1]) and "  " not in text:
+        return [text]  # textwrap's chunks all fit on one line (a hyphen changes nothing)
+    if "-" in text or "  " in text or text[0] == " " or text[-1] == " " or not text.isprintable():
         return textwrap.wrap(text, width=width)
-    if len(text) <= width:
-        return [text]
     words = text.split(" ")
+    if max(map(len, words)) > width:
+        return textwrap.wrap(text, width=width)
     lines: list[str] = []
     line = words[0]
+    size = len(line)
     for word in words[1:]:
-        if len(line) + 1 + len(word) <= width:
+        if size + 1 + len(word) <= width:
             line += " " + word
+            size += 1 + len(word)
         else:
             lines.append(line)
-            line = word
-    if len(line) > width or any(len(w) > width for w in words):
-        return textwrap.wrap(text, width=width)
+            line, size = word, len(word)
     lines.append(line)
     return lines
 
@@ -73,7 +72,8 @@ def wrap(text: str, width: int = QUOTE_WIDTH, lines: int = QUOTE_LINES) -> str:
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] += " …"
-    return "<br>".join(esc(p) for p in parts)
+    # the parts hold no newline (textwrap turns whitespace into spaces): escape them in one go
+    return html.escape("\n".join(parts), quote=False).replace("\n", "<br>")
 
 
 def _months() -> dict[int, str]:
@@ -111,46 +111,68 @@ def date_label(row) -> str:
     return _date_text(row["start"], row["precision"], row.get("date_end"))
 
 
-def _who(code: object, person: object) -> str:
-    person_text = f" ({esc(person)})" if isinstance(person, str) and person else ""
-    return f"{esc(code)}{person_text}"
-
-
-def _hover(start, precision, date_end, date_text, etype, source, source_person, target, target_person, quote, article,
-           title, published, n, months: dict[int, str] | None = None) -> str:
-    label = esc(_date_text(start, precision, date_end, months))
-    lines = [f"<b>{label}</b> · {esc(precision or 'no date')}"]
-    if isinstance(date_text, str) and date_text:
-        lines.append(f"from “{esc(date_text)}” → {label}")
-    lines.append(f"<b>{esc(etype)}</b>: {_who(source, source_person)} → {_who(target, target_person)}")
-    lines.append("“" + wrap(quote) + "”")
-    text = f"<i>{wrap(title, lines=2)}</i>" if isinstance(title, str) and title else esc(article)
-    if isinstance(published, str) and published:
-        text += f", published {esc(published)}"
-    lines.append(text)
-    if isinstance(n, int | float) and n > 1:
-        lines.append(f"told by {int(n)} articles")
-    return "<br>".join(lines)
-
-
 _HOVER_FIELDS = ("start", "precision", "date_end", "date_text", "type", "source", "source_person", "target",
                  "target_person", "quote", "article", "article_title", "article_published", "n_articles")
 _HOVER_REQUIRED = frozenset({"start", "precision", "type", "source", "source_person", "target", "target_person",
                              "quote", "article"})
 
 
+def _hover_labels(columns: list[list]) -> list[str]:
+    """Hover labels from the ``_HOVER_FIELDS`` columns (lists of equal length).
+
+    Codes, names, dates and titles repeat from event to event: their escaped text is made
+    once per distinct value.
+    """
+    months = _months()
+    escaped: dict[str, str] = {}
+    wrapped: dict[str, str] = {}
+
+    def e(value: object) -> str:
+        if type(value) is not str:
+            return esc(value)
+        text = escaped.get(value)
+        if text is None:
+            text = escaped[value] = html.escape(value, quote=False)
+        return text
+
+    def who(code: object, person: object) -> str:
+        return f"{e(code)} ({e(person)})" if isinstance(person, str) and person else e(code)
+
+    def label(start, precision, date_end, date_text, etype, source, source_person, target, target_person, quote, article,
+              title, published, n) -> str:
+        when = e(_date_text(start, precision, date_end, months))
+        lines = [f"<b>{when}</b> · {e(precision or 'no date')}"]
+        if isinstance(date_text, str) and date_text:
+            lines.append(f"from “{e(date_text)}” → {when}")
+        lines.append(f"<b>{e(etype)}</b>: {who(source, source_person)} → {who(target, target_person)}")
+        lines.append("“" + wrap(quote) + "”")
+        if isinstance(title, str) and title:
+            if title not in wrapped:
+                wrapped[title] = f"<i>{wrap(title, lines=2)}</i>"
+            text = wrapped[title]
+        else:
+            text = e(article)
+        if isinstance(published, str) and published:
+            text += f", published {e(published)}"
+        lines.append(text)
+        if isinstance(n, int | float) and n > 1:
+            lines.append(f"told by {int(n)} articles")
+        return "<br>".join(lines)
+
+    return [label(*values) for values in zip(*columns)]
+
+
 def hover_text(row) -> str:
     """The hover label of one event: date and how, type and actors, the quote, the article."""
-    return _hover(*(row[c] if c in _HOVER_REQUIRED else row.get(c, 1 if c == "n_articles" else None)
-                    for c in _HOVER_FIELDS))
+    return _hover_labels([[row[c] if c in _HOVER_REQUIRED else row.get(c, 1 if c == "n_articles" else None)]
+                          for c in _HOVER_FIELDS])[0]
 
 
 def hover_texts(df: pd.DataFrame) -> list[str]:
-    """``hover_text`` of every row of ``df``, column-wise: no per-row Series, strftime or textwrap."""
+    """``hover_text`` of every row of ``df``, built column-wise (no per-row Series, strftime or textwrap)."""
     n = len(df)
-    cols = [df[c].tolist() if c in df.columns else [1 if c == "n_articles" else None] * n for c in _HOVER_FIELDS]
-    months = _months()
-    return [_hover(*values, months=months) for values in zip(*cols)]
+    return _hover_labels([df[c].tolist() if c in df.columns else [1 if c == "n_articles" else None] * n
+                          for c in _HOVER_FIELDS])
 
 
 def _lanes(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
@@ -164,27 +186,43 @@ def _lanes(df: pd.DataFrame, lanes: str) -> pd.DataFrame:
     return df.assign(lane=df["type"])
 
 
-def _lane_values(df: pd.DataFrame, lanes: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lane, type, start) of every point, as ``_lanes`` orders them, without copying the frame."""
-    types, starts = df["type"].to_numpy(dtype=object), df["start"].to_numpy()
-    if lanes == "actor":
-        other = (df["target"] != df["source"]).to_numpy()
-        lane = np.concatenate([df["source"].to_numpy(dtype=object), df["target"].to_numpy(dtype=object)[other]])
-        return lane, np.concatenate([types, types[other]]), np.concatenate([starts, starts[other]])
-    return df["pair" if lanes == "pair" else "type"].to_numpy(dtype=object), types, starts
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into sorted distinct values (-1 for missing) and those values: a groupby's sort order."""
+    codes, names = pd.factorize(column, sort=True)
+    return codes, np.asarray(names, dtype=object)
 
 
-def _order(lane: np.ndarray, lanes: str) -> list[str]:
-    codes, uniques = pd.factorize(lane)
+def _point_codes(df: pd.DataFrame, lanes: str, dated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(lane codes, lane names, type codes, type names, starts) of every point, as ``_lanes`` orders the points.
+
+    Works on codes of whole columns, so nothing of the (possibly large) frame is copied.
+    """
+    type_codes, type_names = _codes(df["type"])
+    starts = df["start"].to_numpy()
+    if lanes != "actor":
+        lane_codes, lane_names = _codes(df["pair" if lanes == "pair" else "type"])
+        return lane_codes[dated], lane_names, type_codes[dated], type_names, starts[dated]
+    other = dated & (df["target"] != df["source"]).to_numpy()
+    (src, src_names), (tgt, tgt_names) = _codes(df["source"]), _codes(df["target"])
+    lane_names = np.array(sorted(set(src_names) | set(tgt_names)), dtype=object)
+    src_map, tgt_map = np.searchsorted(lane_names, src_names), np.searchsorted(lane_names, tgt_names)
+    lane_codes = np.concatenate([np.where(src[dated] >= 0, src_map[src[dated]], -1),
+                                 np.where(tgt[other] >= 0, tgt_map[tgt[other]], -1)])
+    return (lane_codes, lane_names, np.concatenate([type_codes[dated], type_codes[other]]), type_names,
+            np.concatenate([starts[dated], starts[other]]))
+
+
+def _order(lane_codes: np.ndarray, lane_names: np.ndarray, lanes: str) -> list[str]:
+    counts = np.bincount(lane_codes[lane_codes >= 0], minlength=len(lane_names))
     if lanes == "type":
-        present = set(uniques)
+        present = set(lane_names[counts > 0])
         return [t for t in EVENT_TYPES if t in present]
-    counts = dict(zip(uniques, np.bincount(codes, minlength=len(uniques)).tolist()))
-    return sorted(counts, key=lambda k: (-counts[k], k))
+    n = dict(zip(lane_names[counts > 0].tolist(), counts[counts > 0].tolist()))
+    return sorted(n, key=lambda k: (-n[k], k))
 
 
 def _lane_order(points: pd.DataFrame, lanes: str) -> list[str]:
-    return _order(points["lane"].to_numpy(dtype=object), lanes)
+    return _order(*_codes(points["lane"]), lanes)
 
 
 def _period_for(n_groups: dict[str, int]) -> str:
@@ -209,10 +247,10 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
     if lanes == "actor":
         n_points += int((has_start & (df["target"] != df["source"]).to_numpy()).sum())
     if n_points > MAX_POINTS:
-        lane, types, starts = _lane_values(df[has_start], lanes)
-        order = _order(lane, lanes)
-        fig, note = _grouped(lane, types, starts, order)
-        return _layout(fig, order, _height(order)), note
+        lane_codes, lane_names, type_codes, type_names, starts = _point_codes(df, lanes, has_start)
+        order = _order(lane_codes, lane_names, lanes)
+        fig, word = _grouped(lane_codes, lane_names, type_codes, type_names, starts, order)
+        return _layout(fig, order, _height(order)), _grouped_note(n_points, word)
     dated = df[has_start]
     hover = np.array(hover_texts(dated), dtype=object)
     points = _lanes(dated, lanes)
@@ -240,9 +278,9 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
         colour = TYPE_COLOURS[etype]
         spans = rows[span[rows]]
         if len(spans):
-            xs = np.empty(3 * len(spans), dtype=object)
-            xs[0::3] = start.iloc[spans].tolist()
-            xs[1::3] = (end.iloc[spans] + pd.Timedelta(days=1)).tolist()
+            xs = np.empty(3 * len(spans), dtype=object)  # ISO text, as the JSON encoder writes a Timestamp
+            xs[0::3] = [t.isoformat() for t in start.iloc[spans].tolist()]
+            xs[1::3] = [t.isoformat() for t in (end.iloc[spans] + pd.Timedelta(days=1)).tolist()]
             ys = np.empty(3 * len(spans), dtype=object)
             ys[0::3] = ys[1::3] = y.iloc[spans].tolist()
             data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "line": {"color": colour, "width": 9},
@@ -265,33 +303,31 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
     return _layout(go.Figure(data=data), order, _height(order)), None
 
 
-def _grouped(lane: np.ndarray, types: np.ndarray, starts: np.ndarray, order: list[str]) -> tuple[go.Figure, str]:
-    """Events counted per (lane, type, period), sorted by lane, type and period as a groupby would."""
-    position = {name: i for i, name in enumerate(order)}
-    lane_code, lane_names = pd.factorize(lane, sort=True)
-    type_code, type_names = pd.factorize(types, sort=True)
-    day_code, days = pd.factorize(starts)  # few distinct days: periods are computed per day, not per event
+def _grouped(lane_codes: np.ndarray, lane_names: np.ndarray, type_codes: np.ndarray, type_names: np.ndarray,
+             starts: np.ndarray, order: list[str]) -> tuple[go.Figure, str]:
+    """Points counted per (lane, type, period), in the order of a sorted groupby, and the period's name."""
+    known = (lane_codes >= 0) & (type_codes >= 0)  # a groupby drops missing keys
+    lane_codes, type_codes, starts = lane_codes[known], type_codes[known], starts[known]
+    base = lane_codes.astype(np.int64) * len(type_names) + type_codes
+    day_codes, days = pd.factorize(starts)  # few distinct days: periods are found per day, not per point
     days = pd.Series(days)
-    base = lane_code.astype(np.int64) * len(type_names) + type_code
 
-    def groups(period: str) -> tuple[np.ndarray, np.ndarray]:
-        ordinal = days.dt.to_period(period).array.asi8[day_code]
+    def groups(period: str) -> tuple[np.ndarray, np.ndarray, int, int]:
+        ordinal = days.dt.to_period(period).array.asi8[day_codes]
         lo = int(ordinal.min())
-        return np.unique(base * (int(ordinal.max()) - lo + 1) + (ordinal - lo), return_counts=True)
+        width = int(ordinal.max()) - lo + 1
+        keys, counts = np.unique(base * width + (ordinal - lo), return_counts=True)
+        return keys, counts, lo, width
 
-    period, keys, counts = "Y", None, None
-    for candidate in ("W", "M", "Y"):
-        keys, counts = groups(candidate)
+    for period in ("W", "M", "Y"):  # the finest period that keeps MAX_POINTS markers, else years
+        keys, counts, lo, width = groups(period)
         if len(keys) <= MAX_POINTS:
-            period = candidate
             break
     word = {"W": "week", "M": "month", "Y": "year"}[period]
-    ordinal = days.dt.to_period(period).array.asi8[day_code]
-    lo, width = int(ordinal.min()), int(ordinal.max()) - int(ordinal.min()) + 1
+    position = {name: i for i, name in enumerate(order)}
     g = pd.DataFrame({"lane": lane_names[keys // width // len(type_names)],
                       "type": type_names[keys // width % len(type_names)],
-                      "period": pd.PeriodIndex.from_ordinals(keys % width + lo, freq=period),
-                      "n": counts})
+                      "period": pd.PeriodIndex.from_ordinals(keys % width + lo, freq=period), "n": counts})
     g["x"] = g["period"].dt.start_time
     g["y"] = g["lane"].map(position).astype(float)
     biggest = max(int(g["n"].max()), 1)
@@ -310,9 +346,12 @@ def _grouped(lane: np.ndarray, types: np.ndarray, starts: np.ndarray, order: lis
             "customdata": np.full((len(sub), 1), "", dtype=object), "hovertext": np.array(hover, dtype=object),
             "hovertemplate": "%{hovertext}<extra></extra>",
         })
-    note = (f"{len(lane):,} points are too many to draw one by one: they are grouped by {word} "
+    return go.Figure(data=data), word
+
+
+def _grouped_note(n_points: int, word: str) -> str:
+    return (f"{n_points:,} points are too many to draw one by one: they are grouped by {word} "
             f"(marker size = number of events). Narrow the filters to see single events and their quotes.")
-    return go.Figure(data=data), note
 
 
 def _height(order: list[str]) -> int:

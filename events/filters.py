@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+import numpy as np
 import pandas as pd
 
 from .model import EVENT_TYPES, PRECISIONS, SYMMETRIC_TYPES
@@ -237,25 +238,26 @@ def _join_mentions(values: pd.Series) -> str:
 
 def apply(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The events of ``df`` that ``f`` selects (undated events included unless dates are set)."""
-    mask = pd.Series(True, index=df.index)
+    mask = np.ones(len(df), dtype=bool)  # numpy masks: no index alignment on every step
     if f.actors:
-        src, tgt = df["source"].isin(f.actors), df["target"].isin(f.actors)
+        src, tgt = df["source"].isin(f.actors).to_numpy(), df["target"].isin(f.actors).to_numpy()
         mask &= (src & tgt) if f.mode == "between" and len(f.actors) > 1 else (src | tgt)
     if f.people:
-        mask &= df["source_person"].isin(f.people) | df["target_person"].isin(f.people)
+        mask &= (df["source_person"].isin(f.people) | df["target_person"].isin(f.people)).to_numpy()
     if f.types:
-        mask &= df["type"].isin(f.types)
+        mask &= df["type"].isin(f.types).to_numpy()
     if f.precisions:
-        mask &= df["precision"].isin(f.precisions)
+        mask &= df["precision"].isin(f.precisions).to_numpy()
     if f.date_from is not None:
-        mask &= df["end"] >= pd.Timestamp(f.date_from)
+        mask &= (df["end"] >= pd.Timestamp(f.date_from)).to_numpy()
     if f.date_to is not None:
-        mask &= df["start"] <= pd.Timestamp(f.date_to)
+        mask &= (df["start"] <= pd.Timestamp(f.date_to)).to_numpy()
     if f.articles:
-        mask &= df["article"].isin(f.articles) | df["mentions"].map(
-            lambda ms: any(m.get("article") in f.articles for m in json.loads(ms)))
-    if f.text:
-        mask &= df["quotes"].str.contains(f.text, case=False, regex=False, na=False)
+        mask &= (df["article"].isin(f.articles) | df["mentions"].map(
+            lambda ms: any(m.get("article") in f.articles for m in json.loads(ms)))).to_numpy()
+    if f.text and mask.any():  # the costliest test: only on the rows still selected
+        quotes = df["quotes"] if mask.all() else df["quotes"][mask]
+        mask[mask.copy()] = quotes.str.contains(f.text, case=False, regex=False, na=False).to_numpy()
     return df[mask]
 
 

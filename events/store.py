@@ -8,14 +8,16 @@ several articles is merged when events are read (``events.filters.merge_rows``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 
-from .model import Article, Event
+from .model import Article, Event, Mention
 
 STORE_ENV = "EVENTS_STORE"
 DEFAULT_STORE = "events-store.sqlite"
@@ -61,6 +63,8 @@ EVENT_COLUMNS = (
     "date_text", "date_how", "quote", "quote_start", "quote_end", "trigger", "confidence", "mentions",
 )
 ARTICLE_COLUMNS = ("id", "title", "published", "published_how", "url", "source")
+MAX_EVENT_ID = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def store_path(path: str | Path | None = None) -> Path:
@@ -92,7 +96,8 @@ class Store:
         articles = list(articles)
         by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
         for e in events:
-            for m in e.mentions:  # an event merged across articles is stored once per article
+            # an event merged across articles is stored once per article; one with no mentions is its own
+            for m in e.mentions or (Mention(e.article, e.quote, e.quote_start, e.quote_end),):
                 if m.article in by_article:
                     by_article[m.article].append(e if m.article == e.article else _as_told_by(e, m))
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -100,13 +105,13 @@ class Store:
             con.execute("BEGIN IMMEDIATE")
             try:
                 for a in articles:
-                    con.execute("DELETE FROM events WHERE article = ?", (a.id,))
+                    con.execute("DELETE FROM events WHERE article = ?", _utf8((a.id,)))
                     con.execute(
                         "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
                         "title=excluded.title, published=excluded.published, published_how=excluded.published_how, "
                         "url=excluded.url, source=excluded.source, text=excluded.text",
-                        (a.id, a.title, a.published.isoformat() if a.published else None, a.published_how, a.url,
-                         a.source, a.text, now),
+                        _utf8((a.id, a.title, a.published.isoformat() if a.published else None, a.published_how, a.url,
+                               a.source, a.text, now)),
                     )
                     seen: set[str] = set()
                     for e in by_article[a.id]:
@@ -114,11 +119,12 @@ class Store:
                             continue
                         seen.add(e.id)
                         con.execute(f"INSERT OR REPLACE INTO events VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-                                    _event_row(e))
+                                    _utf8(_event_row(e)))
                 con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                    con.execute("ROLLBACK")
                 raise
 
     def version(self) -> int:
@@ -127,9 +133,9 @@ class Store:
             return int(con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
 
     def count(self) -> tuple[int, int]:
+        """Articles and events, counted in one snapshot (never half of a concurrent write)."""
         with closing(self._connect()) as con:
-            return (con.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
-                    con.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+            return tuple(con.execute("SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM events)").fetchone())
 
     def event_rows(self) -> list[dict]:
         """Every stored event, with its article's title and publication date, in a stable order."""
@@ -154,12 +160,28 @@ class Store:
         return row[0] if row else None
 
 
+def told_by_id(event_id: str, article_id: str) -> str:
+    """The id of an event's record as told by another article: ``EVENTID-ARTICLEID``, or with
+    a hash of the article id when that would be over 64 characters (cutting it short would give
+    two articles with a long common prefix the same id, and one would overwrite the other)."""
+    plain = f"{event_id}-{article_id}"
+    if len(plain) <= MAX_EVENT_ID:
+        return plain
+    return f"{event_id}-{hashlib.sha1(article_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
 def _as_told_by(e: Event, m) -> Event:
     """The record of event ``e`` as told by the article of mention ``m``."""
     from dataclasses import replace
 
-    return replace(e, id=f"{e.id}-{m.article}"[:64], article=m.article, quote=m.quote, quote_start=m.quote_start,
+    return replace(e, id=told_by_id(e.id, m.article), article=m.article, quote=m.quote, quote_start=m.quote_start,
                    quote_end=m.quote_end, mentions=(m,))
+
+
+def _utf8(values: tuple) -> tuple:
+    """Values SQLite can store: a lone surrogate (which UTF-8 cannot encode, so the whole write
+    would fail) becomes U+FFFD, one character for one, so character offsets stay valid."""
+    return tuple(_SURROGATE.sub("\ufffd", v) if isinstance(v, str) and _SURROGATE.search(v) else v for v in values)
 
 
 def _event_row(e: Event) -> tuple:
