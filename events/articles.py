@@ -50,6 +50,8 @@ _CONTRIBUTED = re.compile(
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z .'’-]{1,40},\s*(?:[A-Z][A-Za-z.]+,\s*)?(?P<date>[^-–—(]{6,30}?)\s*(?:\(|[-–—])"
 )
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAUSIBLE_YEARS = (1900, 2200)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _TERMINAL = re.compile(r"[.!?…\"”’)»]\s*$")
 
@@ -87,10 +89,12 @@ def paragraphs(text: str) -> list[Paragraph]:
             e -= 1
         if e > s:
             spans.append((s, e))
-    captions = [text[s:e] for s, e in spans if _CAPTION.search(text[s:e])]
+    is_caption = [bool(_CAPTION.search(text[s:e])) for s, e in spans]
     out: list[Paragraph] = []
-    for s, e in spans:
+    for n, (s, e) in enumerate(spans):
         line = text[s:e]
+        # a caption is often repeated without its credit next to it: compare with nearby captions only
+        captions = [text[a:b] for k, (a, b) in enumerate(spans[max(0, n - 3): n + 4], max(0, n - 3)) if is_caption[k]]
         prefix = _META_PREFIX.match(line)
         if prefix:
             out.append(Paragraph(s, s + prefix.end(), "meta"))
@@ -122,6 +126,18 @@ def _kind(line: str, captions: list[str]) -> str:
     if not _TERMINAL.search(line) and len(words) < 30:
         return "heading"
     return "prose"
+
+
+_PARSER_UNSAFE = re.compile("[\U00010000-\U0010FFFF\u2600-\u27bf\ufe0f\u200d]")
+
+
+def parser_text(text: str) -> str:
+    """The text handed to spaCy: emoji and pictographs become spaces, one character for one.
+
+    spaCy's tokenizer takes quadratic time on long runs of emoji; since nothing is added or
+    removed, character offsets in the parse are offsets in the article text.
+    """
+    return _PARSER_UNSAFE.sub(" ", text)
 
 
 def find_published(text: str, url: str | None = None) -> tuple[dt.date | None, str | None]:
@@ -201,11 +217,16 @@ def make_article(
         raise ArticleError(f"article is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit")
     if "\x00" in text:
         raise ArticleError("article text contains NUL bytes (binary data?)")
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # from JSON "\ud800" escapes: not encodable, one char for one
     how = None
+    if isinstance(published, dt.date) and not _PLAUSIBLE_YEARS[0] <= published.year <= _PLAUSIBLE_YEARS[1]:
+        raise ArticleError(f"publication date {published.isoformat()} is out of range")
     if isinstance(published, str) and published.strip():
         day = parse_date(published) or _iso_date(published)
         if day is None:
-            raise ArticleError(f"cannot read the 'published' date {published!r}")
+            raise ArticleError(f"cannot read the 'published' date {published[:40]!r}")
+        if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
+            raise ArticleError(f"publication date {day.isoformat()} is out of range")
         published, how = day, "'published' field"
     elif isinstance(published, dt.date):
         how = "'published' field"
@@ -240,7 +261,12 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return _one_line(f"{self.where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Text for a one-line message: control characters and line breaks shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
@@ -293,7 +319,7 @@ def articles_from_records(records: Iterable[tuple[str, object]], default_publish
         if "text" not in obj:
             yield LoadError(where, "missing 'text' field")
             continue
-        if not obj.get("id"):
+        if obj.get("id") is None or str(obj["id"]).strip() == "":
             yield LoadError(where, "missing 'id' field")
             continue
         try:
@@ -302,7 +328,7 @@ def articles_from_records(records: Iterable[tuple[str, object]], default_publish
                 url=_opt_str(obj.get("url")), source=_opt_str(obj.get("source")), default_published=default_published,
             )
         except ArticleError as err:
-            yield LoadError(f"{where} (id {obj['id']})", str(err))
+            yield LoadError(f"{where} (id {_one_line(str(obj['id']))[:80]})", str(err))
 
 
 def _opt_str(value: object) -> str | None:
@@ -341,13 +367,15 @@ def load_text(path: Path, text: str, default_published: dt.date | None = None) -
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         records = []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a JSON string
             if not line.strip():
                 continue
             try:
                 records.append((f"{path}:{n}", json.loads(line)))
             except json.JSONDecodeError as err:
                 records.append((f"{path}:{n}", _BadJson(err.msg)))
+            except (ValueError, RecursionError) as err:  # a 5,000-digit number, nesting 100,000 deep
+                records.append((f"{path}:{n}", _BadJson(_json_problem(err))))
         for where, obj in records:
             if isinstance(obj, _BadJson):
                 yield LoadError(where, f"invalid JSON: {obj.msg}")
@@ -358,6 +386,12 @@ def load_text(path: Path, text: str, default_published: dt.date | None = None) -
             obj = json.loads(text)
         except json.JSONDecodeError as err:
             yield LoadError(str(path), f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}")
+            return
+        except (ValueError, RecursionError) as err:
+            yield LoadError(str(path), f"invalid JSON: {_json_problem(err)}")
+            return
+        if obj == []:
+            yield LoadError(str(path), "the JSON list holds no articles")
             return
         items = obj if isinstance(obj, list) else [obj]
         where = [f"{path}[{i}]" for i in range(len(items))] if isinstance(obj, list) else [str(path)]
@@ -375,6 +409,12 @@ def load_text(path: Path, text: str, default_published: dt.date | None = None) -
             yield make_article(path.stem, text, default_published=default_published)
         except ArticleError as err:
             yield LoadError(str(path), str(err))
+
+
+def _json_problem(err: Exception) -> str:
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    return str(err).split(";")[0][:120]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ _NUM = r"(?P<num>\d+|" + "|".join(NUMBER_WORDS) + r")"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 
 # Each pattern has a kind; order matters: longer, more specific forms first.
-PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE)) for kind, rx in [
+PATTERNS: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.IGNORECASE | re.ASCII)) for kind, rx in [
     ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
     ("mdy", _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b"),
     ("dmy", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b"),
@@ -251,9 +251,12 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def shift(resolved: ResolvedDate, delta: relativedelta, text: str) -> ResolvedDate:
-    """A date moved by ``delta`` ("a day after" X), keeping X's precision."""
-    start = resolved.start + delta
+def shift(resolved: ResolvedDate, delta: relativedelta, text: str) -> ResolvedDate | None:
+    """A date moved by ``delta`` ("a day after" X), keeping X's precision; None if out of the calendar."""
+    try:
+        start = resolved.start + delta
+    except (ValueError, OverflowError):
+        return None
     if resolved.precision == "day":
         return _day_span(start, text, f"{text} {resolved.text} ({resolved.iso})")
     if resolved.precision == "week":

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorIndex, Ref
-from .articles import Paragraph, paragraphs
+from .articles import Paragraph, paragraphs, parser_text
 from .dates import DateMention, find_dates, shift
 from .lexicon import Lexicon, Trigger
 from .model import SYMMETRIC_TYPES, Article, Event, Mention, ResolvedDate
@@ -86,7 +86,7 @@ def quoted_tokens(doc: Doc) -> list[bool]:
 def parse_article(article: Article, nlp) -> list[tuple[Paragraph, Doc]]:
     """Parse the paragraphs that matter for events and actors (prose, headings, captions)."""
     paras = [p for p in paragraphs(article.text) if p.is_context]
-    docs = nlp.pipe([article.text[p.start:p.end] for p in paras])
+    docs = nlp.pipe([parser_text(article.text[p.start:p.end]) for p in paras])
     return list(zip(paras, docs))
 
 
@@ -579,10 +579,12 @@ class _Reader:
             if c.offset is not None:
                 mention, tok = c.offset
                 base = self._offset_base(c, mention, tok, cands)
+                moved = None
                 if base is not None:
                     inside = mention.follows_clause and _descends_from(c.trigger, tok)
-                    delta = -mention.offset if inside else mention.offset
-                    c.date = shift(base, delta, mention.text)
+                    moved = shift(base, -mention.offset if inside else mention.offset, mention.text)
+                if moved is not None and (pub is None or moved.start <= pub):
+                    c.date = moved
                     c.date_how = f"'{mention.text}' {'the event it precedes' if inside else 'an earlier date'} ({base.iso})"
                     c.own_date = True
                     continue
@@ -649,7 +651,7 @@ class _Reader:
                 continue  # "rebels, who launched drones in 2019": the relative clause's own date
             if m.since and superlative:
                 continue
-            dist = _tree_distance(c.trigger, tok)
+            dist = _tree_distance(c.trigger, tok) + (1 if m.offset is not None else 0)  # an explicit date wins a tie
             key = (dist, abs(tok.i - c.trigger.i))
             if best is None or key < best[0]:
                 best = (key, m, tok)

@@ -225,13 +225,6 @@ def _lane_order(points: pd.DataFrame, lanes: str) -> list[str]:
     return _order(*_codes(points["lane"]), lanes)
 
 
-def _period_for(n_groups: dict[str, int]) -> str:
-    for period in ("W", "M", "Y"):
-        if n_groups[period] <= MAX_POINTS:
-            return period
-    return "Y"
-
-
 def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None) -> tuple[go.Figure, str | None]:
     """The timeline of dated events in ``df``, and a note when events were grouped.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -200,7 +200,13 @@ def frame(rows: list[dict]) -> pd.DataFrame:
         df["quotes"] = pd.Series(dtype=str)
         df["n_articles"] = pd.Series(dtype=int)
         return df
-    spans = [_span(d, p, e) for d, p, e in zip(df["date"], df["precision"], df["date_end"])]
+    known: dict[tuple, tuple[pd.Timestamp, pd.Timestamp]] = {}  # few distinct dates: each is parsed once
+    spans = []
+    for d, p, e in zip(df["date"].tolist(), df["precision"].tolist(), df["date_end"].tolist()):
+        key = (d if isinstance(d, str) else None, p == "week", e if isinstance(e, str) else None)
+        if key not in known:
+            known[key] = _span(key[0], "week" if key[1] else None, key[2])
+        spans.append(known[key])
     df["start"] = pd.to_datetime([s for s, _ in spans])
     df["end"] = pd.to_datetime([e for _, e in spans])
     sym = df["type"].isin(SYMMETRIC_TYPES)
@@ -215,19 +221,25 @@ def frame(rows: list[dict]) -> pd.DataFrame:
     df = df.sort_values(["article", "quote_start", "id"], kind="stable")
     dup = df.duplicated("_key", keep=False)
     if dup.any():
-        merged_mentions = df[dup].groupby("_key", sort=False)["mentions"].agg(_join_mentions)
+        told: dict[str, list[str]] = {}  # key -> the mentions of its rows, in row order
+        for k, ms in zip(df["_key"][dup].tolist(), df["mentions"][dup].tolist()):
+            if isinstance(k, str):  # as a groupby, which drops missing keys
+                told.setdefault(k, []).append(ms)
+        merged_mentions = pd.Series({k: _join_mentions(v) for k, v in told.items()}, dtype=object)
         df = df.drop_duplicates("_key", keep="first").copy()
         sel = df["_key"].isin(merged_mentions.index)
         df.loc[sel, "mentions"] = df.loc[sel, "_key"].map(merged_mentions)
-    df["quotes"] = [" ".join(m.get("quote", "") for m in json.loads(ms)) if isinstance(ms, str) else ""
-                     for ms in df["mentions"]]
-    df["n_articles"] = [len({m.get("article") for m in json.loads(ms)}) if isinstance(ms, str) else 1
-                        for ms in df["mentions"]]
+    mentions = df["mentions"].tolist()
+    parsed = [json.loads(ms) if isinstance(ms, str) else None for ms in mentions]  # each parsed once
+    df["quotes"] = [" ".join(m.get("quote", "") for m in ps) if isinstance(ms, str) else ""
+                    for ms, ps in zip(mentions, parsed)]
+    df["n_articles"] = [len({m.get("article") for m in ps}) if isinstance(ms, str) else 1
+                        for ms, ps in zip(mentions, parsed)]
     df = df.drop(columns="_key").sort_values(["start", "id"], kind="stable", na_position="last")
     return df.reset_index(drop=True)
 
 
-def _join_mentions(values: pd.Series) -> str:
+def _join_mentions(values: Iterable[str]) -> str:
     out: list[dict] = []
     for v in values:
         for m in json.loads(v):

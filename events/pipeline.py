@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from .articles import LoadError, paragraphs
+from .articles import LoadError, paragraphs, parser_text
 from .extract import extract_parsed
 from .lexicon import Lexicon
 from .model import SYMMETRIC_TYPES, Article, Event
@@ -32,7 +32,7 @@ def extract_articles(articles: Iterable[Article], nlp, lex: Lexicon, *, jobs: in
     for a in articles:
         paras = [p for p in paragraphs(a.text) if p.is_context]
         jobs_paras.append((a, paras))
-    texts = (a.text[p.start:p.end] for a, paras in jobs_paras for p in paras)
+    texts = (parser_text(a.text[p.start:p.end]) for a, paras in jobs_paras for p in paras)
     docs = nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=max(1, jobs))
     bar = None
     if progress:
