@@ -338,7 +338,8 @@ class ActorIndex:
                         continue
                     singular_state = tok.lemma_.lower() in SINGLE_STATE_NOUNS and tok.tag_ == "NN"
                     if singular_state and state.last_state and any(c.lower_ in ("the", "that") for c in tok.children):
-                        self.refs[key] = Ref(state.last_state)  # "the country's supreme leader"
+                        main = [c for c in reversed(state.recent_states) if c in self.top_states[:3]]
+                        self.refs[key] = Ref(main[0] if main else state.last_state)  # "the country's supreme leader"
                         continue
                 if tok.pos_ == "PRON" or low in PERSON_PRONOUNS:
                     ref = None

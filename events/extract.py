@@ -209,6 +209,8 @@ class _Reader:
                  if s.code and t.code and s.code != t.code]
         if trig.type == "visit":
             pairs = [(s, t) for s, t in pairs if t.person is None]
+        if trig.type in ("meeting", "call", "talk") and self._private_counterpart(tok, trig):
+            return []
         start = para.start + sent.start_char
         end = para.start + sent.end_char
         perfect = _is_perfect(verb)
@@ -302,6 +304,9 @@ class _Reader:
                 quantity = [g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
                             for g in p.children if g.dep_ == "pobj"]  # "dozens of drones"
                 for obj in [c, *c.conjuncts, *quantity]:
+                    if obj.lemma_.lower() in self.lex.word_sets.get("qualified_aid", ()) and not any(
+                            g.lemma_.lower() in self.lex.word_sets.get("aid_kind", ()) for g in obj.children):
+                        continue  # "full support" is backing, "military support" is aid
                     if obj.lemma_.lower() in objects or any(
                             g.lemma_.lower() in objects for g in obj.children if g.dep_ in ("compound", "amod", "nmod")):
                         return True
@@ -313,6 +318,8 @@ class _Reader:
         mod = self.lex.modality
         if _negated(tok) or any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             return True
+        if trig.pos == "NOUN" and tok.dep_ in ("dobj", "pobj") and tok.head.lemma_.lower() in mod.get("governor", ()):
+            return True  # "discussing reconstruction aid", "sought talks": not (yet) the act
         if trig.pos == "VERB" and any(c.dep_ == "dobj" and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
                                       for c in tok.children):
             return True  # "sent no weapons"
@@ -535,6 +542,14 @@ class _Reader:
             if src and tgt:
                 return src[:1], tgt[:1]
         return [], []
+
+    def _private_counterpart(self, tok: Token, trig: Trigger) -> bool:
+        """"met relatives of abductees", "met business leaders": not officials of a state."""
+        private = self.lex.word_sets.get("private", frozenset())
+        objects = [c for c in tok.children if c.dep_ == "dobj"] + [
+            g for c in tok.children if c.dep_ == "prep" and c.lower_ in trig.target for g in c.children if g.dep_ == "pobj"]
+        return any(o.lemma_.lower() in private or any(g.lemma_.lower() in private for g in o.children
+                                                      if g.dep_ in ("compound", "amod")) for o in objects)
 
     def _unknown_place(self, tok: Token, trig: Trigger) -> bool:
         """Whether the act names a place the lexicons do not know ("a strike on Bat Yam",
