@@ -1,7 +1,8 @@
 """Plotly figures from an events frame (see ``events.filters.frame``): timeline, monthly bars, network.
 
 Article text is escaped wherever it reaches a figure: Plotly hover labels render HTML tags.
-Beyond ``MAX_POINTS`` events the timeline groups events by period, so what is sent to the
+Beyond ``MAX_POINTS`` events the timeline groups events by period (and, when even years
+give more than ``MAX_GROUPS`` groups, draws only the busiest lanes), so what is sent to the
 browser stays small whatever the store holds; the returned note says so.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ TYPE_COLOURS: dict[str, str] = {
     "aid": "#56B4E9", "agreement": "#CC79A7", "sanction": "#6A3D9A", "statement": "#7F7F7F",
 }
 MAX_POINTS = 2000
+MAX_GROUPS = 5 * MAX_POINTS  # grouped markers drawn at most (~150 bytes each), when even years give more than MAX_POINTS
 QUOTE_WIDTH = 70
 QUOTE_LINES = 6
 SPAN_DAYS_MIN = 2
@@ -77,7 +79,7 @@ def wrap(text: str, width: int = QUOTE_WIDTH, lines: int = QUOTE_LINES) -> str:
 
 
 def _months() -> dict[int, str]:
-    """Month abbreviations as ``strftime('%b')`` writes them now (it follows the C locale)."""
+    """Month abbreviations as ``strftime('%b')`` writes them now (it follows the LC_TIME locale)."""
     return {m: dt.date(2000, m, 1).strftime("%b") for m in range(1, 13)}
 
 
@@ -242,8 +244,13 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
     if n_points > MAX_POINTS:
         lane_codes, lane_names, type_codes, type_names, starts = _point_codes(df, lanes, has_start)
         order = _order(lane_codes, lane_names, lanes)
-        fig, word = _grouped(lane_codes, lane_names, type_codes, type_names, starts, order)
-        return _layout(fig, order, _height(order)), _grouped_note(n_points, word)
+        fig, word, drawn, n_drawn = _grouped(lane_codes, lane_names, type_codes, type_names, starts, order)
+        note = (f"{n_points:,} points are too many to draw one by one: they are grouped by {word} "
+                f"(marker size = number of events). Narrow the filters to see single events and their quotes.")
+        if len(drawn) < len(order):
+            note += (f" Even by year there are too many groups: only the {len(drawn):,} busiest of {len(order):,} lanes "
+                     f"are drawn ({n_drawn:,} of the {n_points:,} points).")
+        return _layout(fig, drawn, _height(drawn)), note
     dated = df[has_start]
     hover = np.array(hover_texts(dated), dtype=object)
     points = _lanes(dated, lanes)
@@ -297,8 +304,15 @@ def timeline(df: pd.DataFrame, lanes: str = "type", selected: str | None = None)
 
 
 def _grouped(lane_codes: np.ndarray, lane_names: np.ndarray, type_codes: np.ndarray, type_names: np.ndarray,
-             starts: np.ndarray, order: list[str]) -> tuple[go.Figure, str]:
-    """Points counted per (lane, type, period), in the order of a sorted groupby, and the period's name."""
+             starts: np.ndarray, order: list[str]) -> tuple[go.Figure, str, list[str], int]:
+    """Points counted per (lane, type, period), in the order of a sorted groupby.
+
+    The period is the finest of week, month and year that gives at most ``MAX_POINTS``
+    groups, else year. When years give more than ``MAX_GROUPS`` (many lanes, e.g. one per
+    pair of actors), only the first lanes of ``order`` (the busiest) that fit in
+    ``MAX_GROUPS`` groups are kept, so the figure stays a few MB at most. Returns the
+    figure, the period's name, the lanes drawn and the number of points they hold.
+    """
     known = (lane_codes >= 0) & (type_codes >= 0)  # a groupby drops missing keys
     lane_codes, type_codes, starts = lane_codes[known], type_codes[known], starts[known]
     base = lane_codes.astype(np.int64) * len(type_names) + type_codes
@@ -317,6 +331,18 @@ def _grouped(lane_codes: np.ndarray, lane_names: np.ndarray, type_codes: np.ndar
         if len(keys) <= MAX_POINTS:
             break
     word = {"W": "week", "M": "month", "Y": "year"}[period]
+    if len(keys) > MAX_GROUPS:  # thin: the busiest lanes whose groups fit
+        key_lane = keys // width // len(type_names)
+        per_lane = np.bincount(key_lane, minlength=len(lane_names))
+        code = {name: i for i, name in enumerate(lane_names.tolist())}
+        drawn, n_groups = [], 0
+        for name in order:
+            if drawn and n_groups + per_lane[code[name]] > MAX_GROUPS:
+                break
+            drawn.append(name)
+            n_groups += per_lane[code[name]]
+        keep = np.isin(key_lane, [code[name] for name in drawn])
+        keys, counts, order = keys[keep], counts[keep], drawn
     position = {name: i for i, name in enumerate(order)}
     g = pd.DataFrame({"lane": lane_names[keys // width // len(type_names)],
                       "type": type_names[keys // width % len(type_names)],
@@ -339,12 +365,7 @@ def _grouped(lane_codes: np.ndarray, lane_names: np.ndarray, type_codes: np.ndar
             "customdata": np.full((len(sub), 1), "", dtype=object), "hovertext": np.array(hover, dtype=object),
             "hovertemplate": "%{hovertext}<extra></extra>",
         })
-    return go.Figure(data=data), word
-
-
-def _grouped_note(n_points: int, word: str) -> str:
-    return (f"{n_points:,} points are too many to draw one by one: they are grouped by {word} "
-            f"(marker size = number of events). Narrow the filters to see single events and their quotes.")
+    return go.Figure(data=data), word, order, int(counts.sum())
 
 
 def _height(order: list[str]) -> int:
