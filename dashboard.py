@@ -29,6 +29,7 @@ from events.store import Store, store_path
 SEEDS = Path(__file__).parent / "seeds"
 ALLOW_PRIVATE_URLS = os.environ.get("EVENTS_ALLOW_PRIVATE_URLS") == "1"
 MAX_UPLOAD_MB = float(os.environ.get("EVENTS_MAX_UPLOAD_MB", "10"))
+TABLE_MAX_ROWS = 5000
 TABLE_COLUMNS = ["date", "precision", "type", "source", "source_person", "target", "target_person", "quote",
                  "article", "date_text", "n_articles", "id"]
 
@@ -305,11 +306,19 @@ def main() -> None:
     if not shown.empty:
         st.subheader("Events")
         table = shown[TABLE_COLUMNS]
+        if len(table) > TABLE_MAX_ROWS:
+            st.caption(f"The table shows the first {TABLE_MAX_ROWS:,} of {len(table):,} events; "
+                       "the downloads hold them all.")
+            table = table.head(TABLE_MAX_ROWS)
         st.dataframe(table, hide_index=True, width="stretch")
-        rows = json.loads(shown[TABLE_COLUMNS + ["date_how", "mentions", "article_title"]].to_json(orient="records"))
-        d1, d2, _ = st.columns([1, 1, 4])
-        d1.download_button("Download CSV", rows_to_text(rows, "csv"), "events.csv", "text/csv")
-        d2.download_button("Download JSON", rows_to_text(rows, "json"), "events.json", "application/json")
+        export = shown[TABLE_COLUMNS + ["date_how", "mentions", "article_title"]]
+
+        def rows() -> list[dict]:
+            return json.loads(export.to_json(orient="records"))
+
+        d1, d2, _ = st.columns([1, 1, 4])  # built only when clicked
+        d1.download_button("Download CSV", lambda: rows_to_text(rows(), "csv"), "events.csv", "text/csv")
+        d2.download_button("Download JSON", lambda: rows_to_text(rows(), "json"), "events.json", "application/json")
     add_articles_panel()
 
 

@@ -3,7 +3,7 @@
 Each article's events are stored as extracted from it; re-extracting an article replaces
 them in one transaction, so a reader sees the old events or the new, never a mix, and a
 writer killed halfway leaves the store as it was. The same real-world event told by
-several articles is merged when events are read (``events.filters.merge_rows``).
+several articles is merged when events are read (``events.filters.frame``).
 """
 from __future__ import annotations
 

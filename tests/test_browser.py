@@ -170,3 +170,15 @@ def test_adding_an_article_through_the_page_shows_its_events(server, page):
     open_view(page, f"{base}/?actor=BOL")
     assert page.locator(POINTS).count() >= 1
     assert "agreement" in legend(page)
+
+
+def test_the_csv_download_holds_the_filtered_events(server, page):
+    base, store = server
+    calls = [r for r in Store(store).event_rows() if r["type"] == "call"]
+    open_view(page, f"{base}/?type=call")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Download CSV").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("date,") and len(lines) == 1 + len(calls)
+    assert calls[0]["quote"][:30] in text
