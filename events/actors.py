@@ -56,7 +56,7 @@ class Ref:
     place: bool = False
 
 
-def _matchers(lex: Lexicon, vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
+def _matchers(lex: Lexicon, vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher, PhraseMatcher]:
     key = (id(lex), id(vocab))
     cached = _MATCHERS.get(key)
     if cached is not None:
@@ -73,11 +73,14 @@ def _matchers(lex: Lexicon, vocab) -> tuple[PhraseMatcher, PhraseMatcher, Phrase
         exact.add(code, [tok(phrase)])
     for title in lex.titles:
         titles.add("TITLE", [tok(title)])
-    _MATCHERS[key] = (lower, exact, titles)
-    return lower, exact, titles
+    people = PhraseMatcher(vocab, attr="LOWER")
+    for name in lex.people:
+        people.add(name, [tok(name)])
+    _MATCHERS[key] = (lower, exact, titles, people)
+    return lower, exact, titles, people
 
 
-_MATCHERS: dict[tuple[int, int], tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]] = {}
+_MATCHERS: dict[tuple[int, int], tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher, PhraseMatcher]] = {}
 
 
 def _longest(spans: list[Span]) -> list[Span]:
@@ -123,7 +126,7 @@ class ActorIndex:
         return index
 
     def _mark_actors(self, d: int, doc: Doc) -> None:
-        lower, exact, titles = _matchers(self.lex, doc.vocab)
+        lower, exact, titles, _ = _matchers(self.lex, doc.vocab)
         codes: dict[int, str] = {}
         spans = [Span(doc, s, e, label=m) for m, s, e in lower(doc)] + [Span(doc, s, e, label=m) for m, s, e in exact(doc)]
         for span in _longest(spans):
@@ -172,6 +175,15 @@ class ActorIndex:
         return next(c for c in counts if counts[c] == top)
 
     def _register_people(self, d: int, doc: Doc) -> None:
+        if self.lex.people:  # people from the user's actors file, whether or not the NER saw them
+            matcher = _matchers(self.lex, doc.vocab)[3]
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                key = doc.vocab.strings[match_id]
+                person = self._find_person(key) or self.people.setdefault(
+                    key, Person(name=span.text, key=key, code=self.lex.people[key]))
+                for t in span:
+                    self.refs[(d, t.i)] = Ref(person.code, person)
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue

@@ -182,3 +182,14 @@ def test_the_csv_download_holds_the_filtered_events(server, page):
     lines = text.strip().splitlines()
     assert lines[0].startswith("date,") and len(lines) == 1 + len(calls)
     assert calls[0]["quote"][:30] in text
+
+
+def test_clicking_an_event_opens_its_details_and_puts_it_in_the_url(server, page):
+    base, store = server
+    [call] = [r for r in Store(store).event_rows() if r["type"] == "call"]
+    open_view(page, f"{base}/?type=call")
+    box = page.locator(POINTS).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("Event details").wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(rf"event={call['id']}"), timeout=30_000)
+    assert call["quote"][:30] in page.locator(".article-text mark").inner_text()

@@ -228,3 +228,19 @@ STORY_CASES = [
 @pytest.mark.parametrize("text,expected,why", STORY_CASES, ids=[c[2] for c in STORY_CASES])
 def test_story_rules(events_of, text, expected, why):
     assert expected in _tuples(events_of(text, PUB))
+
+
+def test_a_user_actors_file_names_the_state_of_a_person_the_text_does_not_describe(nlp, tmp_path):
+    import datetime as dt
+
+    from events.articles import make_article
+    from events.extract import extract
+    from events.lexicon import load_lexicon
+
+    people = tmp_path / "people.csv"
+    people.write_text("name,code,aliases\nMarta Kowal,POL,Kowal|M. Kowal\n", encoding="utf-8")
+    article = make_article("a", "Marta Kowal met Lithuanian President Ona Petraite in Vilnius on Monday.",
+                           published=dt.date(2024, 3, 6))
+    assert [e.type for e in extract(article, nlp)] == []
+    [meeting, *rest] = sorted(extract(article, nlp, load_lexicon(actors_file=people)), key=lambda e: e.type)
+    assert (meeting.type, meeting.source, meeting.target, meeting.source_person) == ("meeting", "POL", "LTU", "Marta Kowal")
