@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -904,14 +903,6 @@ def _has_superlative(tok: Token) -> bool:
     return any(t.tag_ in ("JJS", "RBS") or t.lower_ in SUPERLATIVE for t in near)
 
 
-def _depth(tok: Token) -> int:
-    n = 0
-    while tok.head.i != tok.i:
-        tok = tok.head
-        n += 1
-    return n
-
-
 def _tree_distance(a: Token, b: Token) -> int:
     ancestors_a = {a.i: 0}
     node, n = a, 0
@@ -993,5 +984,3 @@ def _unique(refs: list[Ref]) -> list[Ref]:
             out.append(r)
     return out
 
-
-WORD = re.compile(r"\w+")

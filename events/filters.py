@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -313,7 +313,3 @@ def describe(f: Filters) -> str:
     if f.text:
         parts.append(f"quoting “{f.text}”")
     return ", ".join(parts)
-
-
-def field_names() -> list[str]:
-    return [f.name for f in fields(Filters)]
