@@ -123,6 +123,7 @@ class _Reader:
         self.lex = lex
         self.dates: dict[tuple[int, int], list[tuple[DateMention, Token]]] = {}
         self.anaphors: list[tuple[str, int, int]] = []
+        self._recent: list[tuple[int, DateMention, bool]] | None = None
         self.event_objects: list = []
         self.lead: DateMention | None = None
 
@@ -140,19 +141,26 @@ class _Reader:
             self.dates[key] = out
         return self.dates[key]
 
+    def _recent_dates(self) -> list[tuple[int, DateMention, bool]]:
+        """Day-precision dates of the week before publication, outside quotes, in reading order:
+        (article offset, mention, whether it is in a main clause rather than a relative clause)."""
+        if self._recent is None:
+            self._recent = []
+            pub = self.article.published
+            for d, (para, doc) in enumerate(self.parsed):
+                if not para.is_prose or pub is None:
+                    continue
+                for sent in doc.sents:
+                    for m, tok in self._sentence_dates(d, sent):
+                        r = m.resolved
+                        if r and r.precision == "day" and pub - LEAD_DATE_WINDOW <= r.start <= pub and not self.quoted[d][tok.i]:
+                            main = not any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors])
+                            self._recent.append((para.start + sent.start_char, m, main))
+        return self._recent
+
     def _lead_date(self) -> DateMention | None:
-        pub = self.article.published
-        if pub is None:
-            return None
-        for d, (para, doc) in enumerate(self.parsed):
-            if not para.is_prose:
-                continue
-            for sent in doc.sents:
-                for m, tok in self._sentence_dates(d, sent):
-                    r = m.resolved
-                    if r and r.precision == "day" and pub - LEAD_DATE_WINDOW <= r.start <= pub and not self.quoted[d][tok.i]:
-                        return m
-        return None
+        recent = self._recent_dates()
+        return recent[0][1] if recent else None
 
     # -- candidates -----------------------------------------------------------------------
 
@@ -632,22 +640,10 @@ class _Reader:
         """The day the story is at when an event's sentence has no date: the last recent,
         day-precision date of a main clause before it ("On Wednesday, X held talks ..."),
         else the article's lead date."""
-        pub = self.article.published
-        best: ResolvedDate | None = None
-        for d, (para, doc) in enumerate(self.parsed):
-            if not para.is_prose:
-                continue
-            for sent in doc.sents:
-                if para.start + sent.start_char >= c.quote_start:
-                    return best or (self.lead.resolved if self.lead is not None else None)
-                for m, tok in self._sentence_dates(d, sent):
-                    r = m.resolved
-                    if r is None or r.precision != "day" or pub is None or not (pub - LEAD_DATE_WINDOW <= r.start <= pub):
-                        continue
-                    if self.quoted[d][tok.i] or any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors]):
-                        continue
-                    best = r
-        return best or (self.lead.resolved if self.lead is not None else None)
+        before = [m for pos, m, main in self._recent_dates() if main and pos < c.quote_start]
+        if before:
+            return before[-1].resolved
+        return self.lead.resolved if self.lead is not None else None
 
     def _nearest_date(self, c: Candidate) -> tuple[DateMention | None, Token | None]:
         best = None
