@@ -56,6 +56,11 @@ def events_frame(version: int, path: str) -> pd.DataFrame:
     return flt.frame(Store(path).event_rows())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def article_titles(version: int, path: str) -> dict[str, str]:
+    return {r["id"]: r["title"] or r["id"] for r in Store(path).articles()}
+
+
 def md(text: object) -> str:
     """Text for st.markdown shown as itself: HTML escaped and Markdown characters backslashed."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$])", r"\\\1", html.escape(str(text), quote=False))
@@ -83,7 +88,7 @@ def init_from_url(df: pd.DataFrame) -> None:
     articles = set(df["article"])
     missing = [a for a in spec.articles if a not in articles]
     if missing:
-        notes.append(f"Unknown article id(s) left out: {', '.join(flt._short(a) for a in missing)}.")
+        notes.append(f"Unknown article id(s) left out: {', '.join(flt.short(a) for a in missing)}.")
     people = set(df["source_person"].dropna()) | set(df["target_person"].dropna())
     st.session_state.update({
         "actors": [a for a in spec.actors if a in actors],
@@ -94,7 +99,7 @@ def init_from_url(df: pd.DataFrame) -> None:
         "selected": spec.event, "_notes": notes, "_seeded": True,
     })
     if spec.event and spec.event not in set(df["id"]):
-        notes.append(f"Event '{flt._short(spec.event)}' is not in the store.")
+        notes.append(f"Event '{flt.short(spec.event)}' is not in the store.")
         st.session_state["selected"] = None
 
 
@@ -135,7 +140,7 @@ def sidebar(df: pd.DataFrame) -> None:
                   format="YYYY-MM-DD")
     c2.date_input("To", key="date_to", min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31),
                   format="YYYY-MM-DD")
-    titles = {r["id"]: r["title"] or r["id"] for r in store().articles()}
+    titles = article_titles(store().version(), str(store().path))
     sb.multiselect("Articles", sorted(titles), key="articles", format_func=lambda a: titles.get(a, a)[:80],
                    placeholder="All articles")
     sb.text_input("Search quotes", key="q", max_chars=flt.MAX_TEXT, placeholder="e.g. drones")

@@ -79,7 +79,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[Filters, list[str]]:
     for key, raw in params.items():
         values = [v.strip() for v in _values(raw)]
         if key not in PARAMS:
-            notes.append(f"Ignored unknown parameter '{_short(key)}'.")
+            notes.append(f"Ignored unknown parameter '{short(key)}'.")
             continue
         if key not in REPEATABLE and len(values) > 1:
             notes.append(f"Parameter '{key}' was given {len(values)} times: the first value is used.")
@@ -88,7 +88,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[Filters, list[str]]:
         for v in values:
             value, problem = _check(key, v)
             if problem:
-                notes.append(f"Ignored {key}='{_short(v)}': {problem}.")
+                notes.append(f"Ignored {key}='{short(v)}': {problem}.")
             elif value is not None and value not in good:
                 good.append(value)
         if not good:
@@ -102,7 +102,8 @@ def parse_query(params: Mapping[str, object]) -> tuple[Filters, list[str]]:
     return f, notes
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
+    """User text for a notice: control characters shown as ?, at most 40 characters."""
     text = re.sub(r"[\x00-\x1f\x7f]", "?", text)
     return text if len(text) <= 40 else text[:37] + "..."
 
